@@ -1,0 +1,302 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"compress/gzip"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/storyclust/storyclust"
+)
+
+// errBadInput marks errors in the user's data (exit code 1).
+var errBadInput = errors.New("bad input")
+
+// record is one input article plus what the CLI needs beside it.
+type record struct {
+	art  storyclust.Article
+	gold string // value of the -gold field, if asked for
+	src  string // file:line, for messages
+}
+
+// fieldMap maps the canonical field names to the names used in the input.
+type fieldMap map[string]string
+
+var canonicalFields = []string{"id", "title", "text", "published", "source", "url", "lang"}
+
+func parseFields(spec string) (fieldMap, error) {
+	m := fieldMap{}
+	for _, f := range canonicalFields {
+		m[f] = f
+	}
+	if spec == "" {
+		return m, nil
+	}
+	for _, kv := range strings.Split(spec, ",") {
+		k, v, ok := strings.Cut(strings.TrimSpace(kv), "=")
+		k, v = strings.TrimSpace(k), strings.TrimSpace(v)
+		if !ok || k == "" || v == "" {
+			return nil, fmt.Errorf("-fields: %q is not name=input_name", kv)
+		}
+		if _, known := m[k]; !known {
+			return nil, fmt.Errorf("-fields: unknown field %q (known: %s)", k, strings.Join(canonicalFields, ", "))
+		}
+		m[k] = v
+	}
+	return m, nil
+}
+
+// reader reads articles from JSON Lines and text files.
+type reader struct {
+	fields   fieldMap
+	gold     string // input field holding the gold label, or ""
+	skipBad  bool
+	maxLine  int
+	stderr   io.Writer
+	records  []record
+	ids      map[string]string // id -> where it was first seen
+	skipped  int
+	progress func(n int)
+}
+
+func (r *reader) bad(where string, format string, args ...any) error {
+	msg := fmt.Sprintf("%s: %s", where, fmt.Sprintf(format, args...))
+	if r.skipBad {
+		fmt.Fprintf(r.stderr, "storyclust: %s (skipped)\n", msg)
+		r.skipped++
+		return nil
+	}
+	return fmt.Errorf("%w: %s", errBadInput, msg)
+}
+
+// readFile reads one named file ("-" is standard input).
+func (r *reader) readFile(name string, stdin io.Reader) error {
+	var in io.Reader
+	display := name
+	if name == "-" {
+		in, display = stdin, "<stdin>"
+	} else {
+		f, err := os.Open(name)
+		if err != nil {
+			return fmt.Errorf("%w: %w", errBadInput, err)
+		}
+		defer f.Close()
+		in = f
+	}
+	br := bufio.NewReaderSize(in, 1<<16)
+	if magic, _ := br.Peek(2); len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
+		gz, err := gzip.NewReader(br)
+		if err != nil {
+			return fmt.Errorf("%w: %s: %w", errBadInput, display, err)
+		}
+		defer gz.Close()
+		br = bufio.NewReaderSize(gz, 1<<16)
+	}
+	base := strings.TrimSuffix(name, ".gz")
+	if ext := strings.ToLower(filepath.Ext(base)); ext == ".txt" {
+		return r.readText(display, base, br)
+	}
+	return r.readJSONL(display, br)
+}
+
+func (r *reader) readText(display, base string, in io.Reader) error {
+	b, err := io.ReadAll(io.LimitReader(in, int64(r.maxLine)+1))
+	if err != nil {
+		return fmt.Errorf("%w: %s: %w", errBadInput, display, err)
+	}
+	if len(b) > r.maxLine {
+		return r.bad(display, "file longer than the %d-byte limit (-max-bytes)", r.maxLine)
+	}
+	if !utf8.Valid(b) {
+		b = bytes.ToValidUTF8(b, []byte("\uFFFD"))
+		fmt.Fprintf(r.stderr, "storyclust: %s: invalid UTF-8 replaced with U+FFFD\n", display)
+	}
+	id := strings.TrimSuffix(filepath.Base(base), filepath.Ext(base))
+	return r.add(record{art: storyclust.Article{ID: id, Text: string(b)}, src: display})
+}
+
+func (r *reader) readJSONL(display string, br *bufio.Reader) error {
+	line := 0
+	for {
+		b, err := readLine(br, r.maxLine)
+		if len(b) == 0 && err == io.EOF {
+			return nil
+		}
+		line++
+		where := fmt.Sprintf("%s:%d", display, line)
+		if errors.Is(err, errLineTooLong) {
+			if e := r.bad(where, "line longer than the %d-byte limit (-max-bytes)", r.maxLine); e != nil {
+				return e
+			}
+			continue
+		}
+		if err != nil && err != io.EOF {
+			return fmt.Errorf("%w: %s: %w", errBadInput, where, err)
+		}
+		if len(bytes.TrimSpace(b)) > 0 {
+			rec, perr := r.parse(where, b)
+			if perr != nil {
+				if e := r.bad(where, "%v", perr); e != nil {
+					return e
+				}
+			} else if e := r.add(rec); e != nil {
+				return e
+			}
+		}
+		if err == io.EOF {
+			return nil
+		}
+	}
+}
+
+var errLineTooLong = errors.New("line too long")
+
+// readLine returns the next line without its newline, reading at most max
+// bytes of it; a longer line is consumed and reported as errLineTooLong.
+func readLine(br *bufio.Reader, max int) ([]byte, error) {
+	var buf []byte
+	for {
+		chunk, err := br.ReadSlice('\n')
+		if len(buf)+len(chunk) > max+1 {
+			buf = nil
+			for err == bufio.ErrBufferFull {
+				_, err = br.ReadSlice('\n')
+			}
+			if err != nil && err != io.EOF {
+				return nil, err
+			}
+			return []byte{'x'}, errLineTooLong
+		}
+		buf = append(buf, chunk...)
+		if err == bufio.ErrBufferFull {
+			continue
+		}
+		buf = bytes.TrimSuffix(buf, []byte("\n"))
+		buf = bytes.TrimSuffix(buf, []byte("\r"))
+		return buf, err
+	}
+}
+
+func (r *reader) parse(where string, b []byte) (record, error) {
+	if !utf8.Valid(b) {
+		b = bytes.ToValidUTF8(b, []byte("\uFFFD"))
+		fmt.Fprintf(r.stderr, "storyclust: %s: invalid UTF-8 replaced with U+FFFD\n", where)
+	}
+	var obj map[string]json.RawMessage
+	if err := json.Unmarshal(b, &obj); err != nil {
+		return record{}, fmt.Errorf("not a JSON object: %v", err)
+	}
+	str := func(canon string, numberOK bool) (string, error) {
+		name := r.fields[canon]
+		raw, ok := obj[name]
+		if !ok || string(raw) == "null" {
+			return "", nil
+		}
+		return jsonString(raw, name, numberOK)
+	}
+	var rec record
+	rec.src = where
+	var err error
+	a := &rec.art
+	if a.ID, err = str("id", true); err != nil {
+		return rec, err
+	}
+	if a.Title, err = str("title", false); err != nil {
+		return rec, err
+	}
+	if a.Text, err = str("text", false); err != nil {
+		return rec, err
+	}
+	if a.Source, err = str("source", false); err != nil {
+		return rec, err
+	}
+	if a.URL, err = str("url", false); err != nil {
+		return rec, err
+	}
+	if a.Lang, err = str("lang", false); err != nil {
+		return rec, err
+	}
+	pub, err := str("published", false)
+	if err != nil {
+		return rec, err
+	}
+	if pub != "" {
+		if a.Published, err = parseTime(pub); err != nil {
+			return rec, fmt.Errorf("field %q: %v", r.fields["published"], err)
+		}
+	}
+	if r.gold != "" {
+		raw, ok := obj[r.gold]
+		if !ok || string(raw) == "null" {
+			return rec, fmt.Errorf("no gold field %q", r.gold)
+		}
+		if rec.gold, err = jsonString(raw, r.gold, true); err != nil {
+			return rec, err
+		}
+	}
+	if a.ID == "" {
+		return rec, fmt.Errorf("missing id (field %q)", r.fields["id"])
+	}
+	return rec, nil
+}
+
+// jsonString decodes a JSON string, or a JSON number when numberOK.
+func jsonString(raw json.RawMessage, name string, numberOK bool) (string, error) {
+	var s string
+	if err := json.Unmarshal(raw, &s); err == nil {
+		return s, nil
+	}
+	if numberOK {
+		var n json.Number
+		if err := json.Unmarshal(raw, &n); err == nil {
+			return n.String(), nil
+		}
+	}
+	want := "a string"
+	if numberOK {
+		want = "a string or a number"
+	}
+	return "", fmt.Errorf("field %q: want %s, got %s", name, want, abbrev(raw))
+}
+
+func abbrev(raw json.RawMessage) string {
+	s := string(raw)
+	if len(s) > 40 {
+		s = s[:40] + "…"
+	}
+	return s
+}
+
+// parseTime accepts RFC 3339 (with or without fractional seconds) and
+// YYYY-MM-DD (taken as midnight UTC).
+func parseTime(s string) (time.Time, error) {
+	s = strings.TrimSpace(s)
+	if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
+		return t, nil
+	}
+	if t, err := time.Parse(time.DateOnly, s); err == nil {
+		return t, nil
+	}
+	return time.Time{}, fmt.Errorf("date %s is neither RFC 3339 nor YYYY-MM-DD", strconv.Quote(s))
+}
+
+func (r *reader) add(rec record) error {
+	if first, dup := r.ids[rec.art.ID]; dup {
+		return r.bad(rec.src, "duplicate id %q (first at %s)", rec.art.ID, first)
+	}
+	r.ids[rec.art.ID] = rec.src
+	r.records = append(r.records, rec)
+	if r.progress != nil {
+		r.progress(len(r.records))
+	}
+	return nil
+}

@@ -1,0 +1,184 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files under testdata/")
+
+func runCLI(t *testing.T, stdin string, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code = run(args, strings.NewReader(stdin), &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+func seedFiles(t *testing.T) []string {
+	t.Helper()
+	paths, err := filepath.Glob("../../testdata/seeds/*.txt")
+	require.NoError(t, err)
+	require.Len(t, paths, 5)
+	return paths
+}
+
+// golden compares got with testdata/name, rewriting it with -update.
+func golden(t *testing.T, name, got string) {
+	t.Helper()
+	path := filepath.Join("testdata", name)
+	if *update {
+		require.NoError(t, os.WriteFile(path, []byte(got), 0o644))
+	}
+	want, err := os.ReadFile(path)
+	require.NoError(t, err, "run go test -update to create %s", path)
+	assert.Equal(t, string(want), got)
+}
+
+func TestSeedStoriesGolden(t *testing.T) {
+	code, out, errs := runCLI(t, "", append([]string{"cluster", "-stories"}, seedFiles(t)...)...)
+	require.Equal(t, exitOK, code, errs)
+	golden(t, "seeds-stories.golden", out)
+
+	var stories []storyLine
+	for _, l := range strings.Split(strings.TrimSpace(out), "\n") {
+		var s storyLine
+		require.NoError(t, json.Unmarshal([]byte(l), &s))
+		stories = append(stories, s)
+	}
+	require.Len(t, stories, 4)
+	assert.Equal(t, []string{"000_8e94011131dd3905", "002_4c52b5d957b4cd4a"}, stories[0].IDs)
+}
+
+func TestSeedAssignmentsGolden(t *testing.T) {
+	code, out, errs := runCLI(t, "", append([]string{"cluster"}, seedFiles(t)...)...)
+	require.Equal(t, exitOK, code, errs)
+	golden(t, "seeds-cluster.golden", out)
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	require.Len(t, lines, 5, "one line per input article")
+	for i, p := range seedFiles(t) {
+		var a assignmentLine
+		require.NoError(t, json.Unmarshal([]byte(lines[i]), &a))
+		assert.Equal(t, strings.TrimSuffix(filepath.Base(p), ".txt"), a.ID, "input order")
+	}
+}
+
+const feed = `{"doc_id":"a","title":"ECB holds rates","text":"The European Central Bank kept its main interest rate unchanged on Thursday, saying inflation in the euro area was falling faster than expected.","date":"2023-12-14"}
+{"doc_id":"b","title":"Lagarde holds","text":"The European Central Bank kept its main interest rate unchanged on Thursday, saying inflation in the euro area was falling faster than expected.\nRelated posts","date":"2023-12-14T15:00:00Z"}
+{"doc_id":7,"title":"Floods in Porto Alegre","text":"Heavy rain pushed the Guaiba river above its banks in Porto Alegre, forcing 3,000 residents to leave their homes."}
+`
+
+func TestFieldsMappingAndDedup(t *testing.T) {
+	code, out, errs := runCLI(t, feed, "dedup", "-fields", "id=doc_id,published=date")
+	require.Equal(t, exitOK, code, errs)
+	assert.Equal(t, `{"id":"a"}
+{"id":"b","duplicate_of":"a"}
+{"id":"7"}
+`, out)
+
+	code, out, errs = runCLI(t, feed, "cluster", "-fields", "id=doc_id,published=date", "-")
+	require.Equal(t, exitOK, code, errs)
+	var got []assignmentLine
+	for _, l := range strings.Split(strings.TrimSpace(out), "\n") {
+		var a assignmentLine
+		require.NoError(t, json.Unmarshal([]byte(l), &a))
+		got = append(got, a)
+	}
+	require.Len(t, got, 3)
+	assert.Equal(t, got[0].Story, got[1].Story)
+	assert.NotEqual(t, got[0].Story, got[2].Story)
+	assert.Equal(t, "a", got[1].DuplicateOf)
+}
+
+func TestBadInput(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		stdin string
+		args  []string
+		code  int
+		msg   string
+	}{
+		{"not json", "{\"id\":\"a\",\"text\":\"x\"}\nnot json\n", nil, exitInput, "<stdin>:2: not a JSON object"},
+		{"missing id", `{"text":"x"}` + "\n", nil, exitInput, `<stdin>:1: missing id (field "id")`},
+		{"repeated id", `{"id":"a","text":"x"}` + "\n" + `{"id":"a","text":"y"}` + "\n", nil, exitInput, `<stdin>:2: duplicate id "a" (first at <stdin>:1)`},
+		{"bad date", `{"id":"a","text":"x","published":"yesterday"}` + "\n", nil, exitInput, `date "yesterday" is neither RFC 3339 nor YYYY-MM-DD`},
+		{"wrong type", `{"id":"a","text":42}` + "\n", nil, exitInput, `field "text": want a string, got 42`},
+		{"id of wrong type", `{"id":{"x":1},"text":"t"}` + "\n", nil, exitInput, `field "id": want a string or a number`},
+		{"no such file", "", []string{"does-not-exist.jsonl"}, exitInput, "does-not-exist.jsonl"},
+		{"unknown command", "", nil, exitUsage, "unknown command"},
+		{"bad flag", "", []string{"-nope"}, exitUsage, "flag provided but not defined"},
+		{"bad fields", "", []string{"-fields", "ident=x"}, exitUsage, `unknown field "ident"`},
+		{"bad cut", "", []string{"-cut", "3"}, exitUsage, "StoryCut"},
+		{"too long", `{"id":"a","text":"` + strings.Repeat("x", 200) + `"}` + "\n", []string{"-max-bytes", "100"}, exitInput, "<stdin>:1: line longer than the 100-byte limit"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			args := append([]string{"cluster"}, tc.args...)
+			if tc.name == "unknown command" {
+				args = []string{"frobnicate"}
+			}
+			code, out, errs := runCLI(t, tc.stdin, args...)
+			assert.Equal(t, tc.code, code, errs)
+			assert.Contains(t, errs, tc.msg)
+			assert.Empty(t, out, "nothing on stdout after an error")
+		})
+	}
+}
+
+func TestSkipBad(t *testing.T) {
+	in := "{\"id\":\"a\",\"text\":\"x\"}\nnot json\n{\"text\":\"no id\"}\n{\"id\":\"a\",\"text\":\"again\"}\n{\"id\":\"b\",\"text\":\"y\"}\n"
+	code, out, errs := runCLI(t, in, "cluster", "-skip-bad")
+	require.Equal(t, exitOK, code, errs)
+	assert.Contains(t, errs, "<stdin>:2: not a JSON object")
+	assert.Contains(t, errs, "<stdin>:3: missing id")
+	assert.Contains(t, errs, "<stdin>:4: duplicate id")
+	assert.Contains(t, errs, "skipped 3 bad input line(s)")
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	require.Len(t, lines, 2)
+	assert.Contains(t, lines[0], `"id":"a"`)
+	assert.Contains(t, lines[1], `"id":"b"`)
+}
+
+func TestHelpListsExitCodes(t *testing.T) {
+	code, _, errs := runCLI(t, "", "-h")
+	assert.Equal(t, exitOK, code)
+	assert.Contains(t, errs, "Exit codes:")
+	assert.Contains(t, errs, "-skip-bad")
+	code, _, _ = runCLI(t, "")
+	assert.Equal(t, exitUsage, code, "no command is a usage error")
+}
+
+func TestEval(t *testing.T) {
+	in := `{"id":"a","g":1,"text":"The European Central Bank kept its main interest rate unchanged on Thursday in Frankfurt."}
+{"id":"b","g":1,"text":"The European Central Bank kept its main interest rate unchanged on Thursday in Frankfurt, Lagarde said."}
+{"id":"c","g":"two","text":"Heavy rain pushed the Guaiba river above its banks in Porto Alegre, forcing residents out."}
+`
+	code, out, errs := runCLI(t, in, "eval", "-gold", "g", "-json")
+	require.Equal(t, exitOK, code, errs)
+	var s evalScores
+	require.NoError(t, json.Unmarshal([]byte(out), &s))
+	assert.Equal(t, 3, s.Articles)
+	assert.Equal(t, 2, s.GoldStories)
+	assert.InDelta(t, 1.0, s.BCubedF1, 1e-9)
+
+	code, _, errs = runCLI(t, in, "eval")
+	assert.Equal(t, exitUsage, code)
+	assert.Contains(t, errs, "-gold FIELD is required")
+
+	code, _, errs = runCLI(t, `{"id":"a","text":"x"}`+"\n", "eval", "-gold", "g")
+	assert.Equal(t, exitInput, code)
+	assert.Contains(t, errs, `<stdin>:1: no gold field "g"`)
+}
+
+func TestProgressOnStderr(t *testing.T) {
+	code, out, errs := runCLI(t, "", append([]string{"cluster", "-progress"}, seedFiles(t)...)...)
+	require.Equal(t, exitOK, code)
+	assert.Contains(t, errs, "storyclust: done 5/5")
+	assert.NotContains(t, out, "storyclust:")
+}

@@ -1,0 +1,44 @@
+// Package storyclust finds duplicate news articles and groups the coverage of
+// one event into a story.
+//
+// A Pipeline takes a batch of Articles and does, in one pass:
+//
+//  1. Furniture removal: page furniture (teasers ending in an ellipsis,
+//     cookie and consent notices, "Your comment", "Related posts", "Latest
+//     news" and the like, and lines repeated across MinRepeat articles of one
+//     source) is dropped before anything is shingled.
+//  2. Analysis (package shingle): Unicode normalization, tokenization,
+//     stopwords and Snowball stemming in the article's language.
+//  3. Duplicate tier: word DupShingle-grams of the cleaned text, MinHash
+//     signatures and an LSH index (package similarity) propose candidate
+//     pairs, which are verified by the exact containment of the shorter
+//     article's shingles in the longer one's. Verified pairs form duplicate
+//     groups; each group's representative is its earliest published member
+//     (then the longest, then the smallest id), and the other members are
+//     marked as duplicates of it.
+//  4. Story tier, over the representatives: TF-IDF vectors of content terms
+//     (title terms and names weighted up), candidate pairs from MinHash + LSH
+//     over each article's TopTerms heaviest terms, scored by cosine
+//     similarity lowered by the gap between publication dates when both are
+//     known, then agglomerative clustering (package cluster) of the
+//     candidate graph with the StoryCut distance cut. Duplicates join their
+//     representative's story.
+//
+// # Conventions
+//
+// The zero Config is the default configuration; New validates a Config once.
+// Errors wrap the package's sentinel errors (ErrMissingID, ErrDuplicateID,
+// ErrArticleTooLarge, ErrInvalidConfig, ErrUnknownLanguage) and name the
+// article or field at fault.
+//
+// Results are deterministic: the same articles and Config give the same
+// duplicates, the same partition and the same story ids in any input order
+// and with any GOMAXPROCS. A story id is derived from the smallest member id
+// (see cluster.StableID), so it does not depend on the order of arrival.
+//
+// # Goroutine safety
+//
+// A Pipeline is safe for concurrent use: Run and Dedup may be called from
+// many goroutines at once; each call works on its own state. Analysis inside
+// one call uses GOMAXPROCS goroutines.
+package storyclust

@@ -1,0 +1,620 @@
+package storyclust
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"math"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/storyclust/storyclust/cluster"
+	"github.com/storyclust/storyclust/shingle"
+	"github.com/storyclust/storyclust/similarity"
+)
+
+// Assignment is the result for one input article.
+type Assignment struct {
+	ID string
+	// Story is the id of the article's story; empty in Dedup results.
+	Story string
+	// DuplicateOf is the id of the article this one re-publishes (the
+	// representative of its duplicate group), or "".
+	DuplicateOf string
+}
+
+// Story is one group of articles reporting the same event.
+type Story struct {
+	ID string
+	// Members lists the member ids in ascending order.
+	Members []string
+	// Representative is the most complete member (the longest text after
+	// furniture removal; ties go to the earliest published, then the
+	// smallest id).
+	Representative string
+	// Title is the representative's title, or the start of its text.
+	Title string
+}
+
+// Result is the outcome of a run.
+type Result struct {
+	// Assignments holds one entry per input article, in input order.
+	Assignments []Assignment
+	// Stories lists the stories, largest first, then by id. Nil for Dedup.
+	Stories []Story
+	// Warnings are non-fatal remarks about the input, such as a language
+	// that fell back to no stemming.
+	Warnings []string
+}
+
+// doc is the per-article working state, indexed in id order.
+type doc struct {
+	art       *Article
+	input     int      // index in the caller's slice
+	body      []uint64 // token hashes of the cleaned text
+	dup       []uint64 // sorted unique duplicate-tier shingles
+	length    int      // tokens of the cleaned text
+	terms     []term   // story features, sorted by hash, L2-normalized after idf
+	published time.Time
+}
+
+type term struct {
+	h uint64
+	w float64
+}
+
+// Run clusters a batch: it marks duplicates and groups the articles into
+// stories. The result does not depend on the order of arts.
+func (p *Pipeline) Run(ctx context.Context, arts []Article) (*Result, error) {
+	return p.run(ctx, arts, true)
+}
+
+// Dedup runs the duplicate tier alone.
+func (p *Pipeline) Dedup(ctx context.Context, arts []Article) (*Result, error) {
+	return p.run(ctx, arts, false)
+}
+
+func (p *Pipeline) progress(stage string, done, total int) {
+	if p.cfg.Progress != nil {
+		p.cfg.Progress(Progress{Stage: stage, Done: done, Total: total})
+	}
+}
+
+func (p *Pipeline) validate(arts []Article) error {
+	seen := make(map[string]int, len(arts))
+	for i := range arts {
+		a := &arts[i]
+		if a.ID == "" {
+			return fmt.Errorf("article %d: %w", i+1, ErrMissingID)
+		}
+		if j, ok := seen[a.ID]; ok {
+			return fmt.Errorf("articles %d and %d: %w %q", j+1, i+1, ErrDuplicateID, a.ID)
+		}
+		seen[a.ID] = i
+		if p.cfg.MaxArticleBytes > 0 && len(a.Title)+len(a.Text) > p.cfg.MaxArticleBytes {
+			return fmt.Errorf("article %q: %w: %d bytes (limit %d)", a.ID, ErrArticleTooLarge,
+				len(a.Title)+len(a.Text), p.cfg.MaxArticleBytes)
+		}
+	}
+	return nil
+}
+
+func (p *Pipeline) run(ctx context.Context, arts []Article, stories bool) (*Result, error) {
+	if err := p.validate(arts); err != nil {
+		return nil, err
+	}
+	res := &Result{Assignments: make([]Assignment, len(arts))}
+	if len(arts) == 0 {
+		return res, nil
+	}
+	// Work in id order, so that the input order cannot matter.
+	order := make([]int, len(arts))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortFunc(order, func(a, b int) int { return strings.Compare(arts[a].ID, arts[b].ID) })
+	sorted := make([]Article, len(arts))
+	for k, i := range order {
+		sorted[k] = arts[i]
+	}
+
+	p.progress("clean", 0, len(arts))
+	texts := cleanBatch(sorted, p.cfg.MinRepeat)
+	docs := make([]doc, len(sorted))
+	warn, err := p.analyze(ctx, sorted, order, texts, docs, stories)
+	if err != nil {
+		return nil, err
+	}
+	res.Warnings = warn
+
+	p.progress("duplicates", 0, len(docs))
+	rep, err := p.duplicates(docs)
+	if err != nil {
+		return nil, err
+	}
+	for k, d := range docs {
+		a := &res.Assignments[d.input]
+		a.ID = d.art.ID
+		if rep[k] != k {
+			a.DuplicateOf = docs[rep[k]].art.ID
+		}
+	}
+	p.progress("duplicates", len(docs), len(docs))
+	if !stories {
+		p.progress("done", len(docs), len(docs))
+		return res, nil
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	p.progress("stories", 0, len(docs))
+	label, err := p.stories(docs, rep)
+	if err != nil {
+		return nil, err
+	}
+	res.Stories = buildStories(docs, label)
+	byLabel := map[int]string{}
+	for _, s := range res.Stories {
+		byLabel[label[idIndex(docs, s.Members[0])]] = s.ID
+	}
+	for k, d := range docs {
+		res.Assignments[d.input].Story = byLabel[label[k]]
+	}
+	p.progress("done", len(docs), len(docs))
+	return res, nil
+}
+
+func idIndex(docs []doc, id string) int {
+	k, _ := slices.BinarySearchFunc(docs, id, func(d doc, id string) int { return strings.Compare(d.art.ID, id) })
+	return k
+}
+
+// analyze tokenizes every article on all CPUs. Each worker writes only its
+// own docs, so the result does not depend on scheduling.
+func (p *Pipeline) analyze(ctx context.Context, sorted []Article, order []int, texts []string, docs []doc, stories bool) ([]string, error) {
+	var warnings []string
+	langs := map[string]bool{}
+	for i := range sorted {
+		l := sorted[i].Lang
+		if langs[l] {
+			continue
+		}
+		langs[l] = true
+		if _, err := p.shingler(l); err != nil {
+			if p.cfg.StrictLang {
+				return nil, fmt.Errorf("article %q: %w", sorted[i].ID, err)
+			}
+			warnings = append(warnings, fmt.Sprintf("article %q: %v; tokenized without stemming or stopwords", sorted[i].ID, err))
+		}
+	}
+	workers := runtime.GOMAXPROCS(0)
+	if workers > len(docs) {
+		workers = len(docs)
+	}
+	const chunk = 64
+	var (
+		next int
+		mu   sync.Mutex
+		wg   sync.WaitGroup
+		done int
+	)
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var toks []shingle.Token
+			for {
+				mu.Lock()
+				start := next
+				next += chunk
+				mu.Unlock()
+				if start >= len(docs) || ctx.Err() != nil {
+					return
+				}
+				end := min(start+chunk, len(docs))
+				for k := start; k < end; k++ {
+					toks = p.analyzeOne(&docs[k], &sorted[k], order[k], texts[k], toks, stories)
+				}
+				mu.Lock()
+				done += end - start
+				p.progress("analyze", done, len(docs))
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	p.progress("analyze", len(docs), len(docs))
+	return warnings, nil
+}
+
+func (p *Pipeline) analyzeOne(d *doc, a *Article, input int, text string, toks []shingle.Token, stories bool) []shingle.Token {
+	s, _ := p.shingler(a.Lang)
+	seed := p.cfg.Seed
+	d.art = a
+	d.input = input
+	d.published = a.Published
+	toks = s.Analyze(toks[:0], text)
+	d.body = make([]uint64, len(toks))
+	for i := range toks {
+		d.body[i] = shingle.Hash(seed, toks[i].Term)
+	}
+	d.length = len(toks)
+	dupTokens := d.body
+	if len(dupTokens) == 0 {
+		// A title-only article is compared by its title.
+		toks = s.Analyze(toks[:0], a.Title)
+		dupTokens = make([]uint64, len(toks))
+		for i := range toks {
+			dupTokens[i] = shingle.Hash(seed, toks[i].Term)
+		}
+	}
+	d.dup = shingle.SortUnique(shingle.NGrams(nil, dupTokens, p.cfg.DupShingle, seed))
+	if !stories {
+		return toks
+	}
+	// Story features: every content term, weighted up in the title and
+	// when capitalized inside a sentence (a name).
+	weights := map[uint64]float64{}
+	add := func(toks []shingle.Token, base float64) {
+		for i := range toks {
+			t := &toks[i]
+			w := base
+			if t.Cap && !t.Start && !isNumber(t.Term) {
+				w += p.cfg.NameBoost
+			}
+			weights[shingle.Hash(seed, t.Term)] += w
+		}
+	}
+	add(s.Analyze(toks[:0], a.Title), 1+p.cfg.TitleBoost)
+	toks = s.Analyze(toks[:0], text)
+	add(toks, 1)
+	d.terms = make([]term, 0, len(weights))
+	for h, w := range weights {
+		d.terms = append(d.terms, term{h: h, w: 1 + math.Log(w)})
+	}
+	slices.SortFunc(d.terms, func(a, b term) int { return cmp.Compare(a.h, b.h) })
+	return toks
+}
+
+func isNumber(b []byte) bool {
+	r, _ := utf8.DecodeRune(b)
+	return unicode.IsDigit(r)
+}
+
+// union-find with deterministic roots: the root of a set is decided by the
+// caller's preference function.
+type unionFind []int
+
+func newUnionFind(n int) unionFind {
+	u := make(unionFind, n)
+	for i := range u {
+		u[i] = i
+	}
+	return u
+}
+
+func (u unionFind) find(x int) int {
+	for u[x] != x {
+		u[x] = u[u[x]]
+		x = u[x]
+	}
+	return x
+}
+
+func (u unionFind) union(a, b int) {
+	a, b = u.find(a), u.find(b)
+	if a == b {
+		return
+	}
+	if b < a {
+		a, b = b, a
+	}
+	u[b] = a
+}
+
+// duplicates returns, for every doc, the index of its duplicate group's
+// representative (itself when it is not a duplicate).
+func (p *Pipeline) duplicates(docs []doc) ([]int, error) {
+	lsh, err := similarity.NewLSH(p.dupLSH)
+	if err != nil {
+		return nil, err
+	}
+	var sig similarity.Signature
+	exact := map[string][]int{} // short texts: exact token sequence
+	for k := range docs {
+		d := &docs[k]
+		if len(d.dup) < p.cfg.DupMinShingles {
+			if len(d.dup) > 0 {
+				key := fmt.Sprint(d.dup)
+				exact[key] = append(exact[key], k)
+			}
+			continue
+		}
+		sig = p.signer.Sign(sig[:0], d.dup)
+		if err := lsh.Insert(k, sig); err != nil {
+			return nil, err
+		}
+	}
+	uf := newUnionFind(len(docs))
+	for _, pr := range lsh.Pairs(nil) {
+		a, b := docs[pr.A].dup, docs[pr.B].dup
+		if len(a) > len(b) {
+			a, b = b, a
+		}
+		if similarity.Containment(a, b) >= p.cfg.DupThreshold {
+			uf.union(pr.A, pr.B)
+		}
+	}
+	for _, ks := range exact {
+		for _, k := range ks[1:] {
+			uf.union(ks[0], k)
+		}
+	}
+	// Choose each group's representative: the earliest published (known
+	// dates first), then the longest, then the smallest id.
+	best := map[int]int{}
+	for k := range docs {
+		r := uf.find(k)
+		b, ok := best[r]
+		if !ok || betterOriginal(&docs[k], &docs[b]) {
+			best[r] = k
+		}
+	}
+	rep := make([]int, len(docs))
+	for k := range docs {
+		rep[k] = best[uf.find(k)]
+	}
+	return rep, nil
+}
+
+func betterOriginal(a, b *doc) bool {
+	az, bz := a.published.IsZero(), b.published.IsZero()
+	if az != bz {
+		return !az
+	}
+	if !az && !a.published.Equal(b.published) {
+		return a.published.Before(b.published)
+	}
+	if a.length != b.length {
+		return a.length > b.length
+	}
+	return a.art.ID < b.art.ID
+}
+
+func moreComplete(a, b *doc) bool {
+	if a.length != b.length {
+		return a.length > b.length
+	}
+	az, bz := a.published.IsZero(), b.published.IsZero()
+	if az != bz {
+		return !az
+	}
+	if !az && !a.published.Equal(b.published) {
+		return a.published.Before(b.published)
+	}
+	return a.art.ID < b.art.ID
+}
+
+// stories clusters the duplicate-group representatives and returns a label
+// per doc (duplicates take their representative's label).
+func (p *Pipeline) stories(docs []doc, rep []int) ([]int, error) {
+	var reps []int
+	for k := range docs {
+		if rep[k] == k {
+			reps = append(reps, k)
+		}
+	}
+	weighTerms(docs, reps)
+	pairs, err := p.storyCandidates(docs, reps)
+	if err != nil {
+		return nil, err
+	}
+	edges := make([]cluster.Edge, 0, len(pairs))
+	for _, pr := range pairs {
+		a, b := &docs[reps[pr.A]], &docs[reps[pr.B]]
+		s := p.storySim(a, b)
+		if s > 0 {
+			edges = append(edges, cluster.Edge{A: pr.A, B: pr.B, Sim: s})
+		}
+	}
+	lab, err := p.clusterer.Cluster(nil, len(reps), edges)
+	if err != nil {
+		return nil, err
+	}
+	label := make([]int, len(docs))
+	pos := map[int]int{}
+	for i, k := range reps {
+		pos[k] = i
+	}
+	for k := range docs {
+		label[k] = reps[lab[pos[rep[k]]]]
+	}
+	return label, nil
+}
+
+// weighTerms turns term frequencies into L2-normalized TF-IDF weights, the
+// document frequencies counted over the given docs.
+func weighTerms(docs []doc, idx []int) {
+	df := map[uint64]int{}
+	for _, k := range idx {
+		for _, t := range docs[k].terms {
+			df[t.h]++
+		}
+	}
+	n := float64(len(idx))
+	for _, k := range idx {
+		ts := docs[k].terms
+		var norm float64
+		for i := range ts {
+			ts[i].w *= idf(n, float64(df[ts[i].h]))
+			norm += ts[i].w * ts[i].w
+		}
+		if norm > 0 {
+			norm = math.Sqrt(norm)
+			for i := range ts {
+				ts[i].w /= norm
+			}
+		}
+	}
+}
+
+// storyCandidates signs each doc's heaviest terms and returns the LSH
+// candidate pairs, as positions in idx.
+func (p *Pipeline) storyCandidates(docs []doc, idx []int) ([]similarity.Pair, error) {
+	lsh, err := similarity.NewLSH(p.storyLSH)
+	if err != nil {
+		return nil, err
+	}
+	var (
+		top []term
+		set []uint64
+		sig similarity.Signature
+	)
+	for i, k := range idx {
+		top = append(top[:0], docs[k].terms...)
+		slices.SortFunc(top, func(a, b term) int {
+			if c := cmp.Compare(b.w, a.w); c != 0 {
+				return c
+			}
+			return cmp.Compare(a.h, b.h)
+		})
+		if len(top) > p.cfg.TopTerms {
+			top = top[:p.cfg.TopTerms]
+		}
+		if len(top) == 0 {
+			continue
+		}
+		set = set[:0]
+		for _, t := range top {
+			set = append(set, t.h)
+		}
+		sig = p.signer.Sign(sig[:0], shingle.SortUnique(set))
+		if err := lsh.Insert(i, sig); err != nil {
+			return nil, err
+		}
+	}
+	if exhaustive {
+		var all []similarity.Pair
+		for i := range idx {
+			for j := i + 1; j < len(idx); j++ {
+				all = append(all, similarity.Pair{A: i, B: j})
+			}
+		}
+		return all, nil
+	}
+	return lsh.Pairs(nil), nil
+}
+
+var exhaustive = false
+
+// storySim is the cosine of two docs' TF-IDF vectors, lowered by the gap
+// between their publication times when both are known.
+func (p *Pipeline) storySim(a, b *doc) float64 {
+	s := cosine(a.terms, b.terms)
+	return s * p.timeDecay(a.published, b.published)
+}
+
+func (p *Pipeline) timeDecay(a, b time.Time) float64 {
+	if a.IsZero() || b.IsZero() || p.cfg.TimeScale < 0 {
+		return 1
+	}
+	gap := a.Sub(b)
+	if gap < 0 {
+		gap = -gap
+	}
+	gap -= p.cfg.TimeGrace
+	if gap <= 0 {
+		return 1
+	}
+	return math.Exp(-float64(gap) / float64(p.cfg.TimeScale))
+}
+
+func cosine(a, b []term) float64 {
+	var s float64
+	i, j := 0, 0
+	for i < len(a) && j < len(b) {
+		switch {
+		case a[i].h < b[j].h:
+			i++
+		case a[i].h > b[j].h:
+			j++
+		default:
+			s += a[i].w * b[j].w
+			i++
+			j++
+		}
+	}
+	return min(s, 1)
+}
+
+func buildStories(docs []doc, label []int) []Story {
+	groups := map[int][]int{}
+	for k := range docs {
+		groups[label[k]] = append(groups[label[k]], k)
+	}
+	out := make([]Story, 0, len(groups))
+	for _, ks := range groups {
+		st := Story{Members: make([]string, len(ks))}
+		best := ks[0]
+		for i, k := range ks {
+			st.Members[i] = docs[k].art.ID
+			if moreComplete(&docs[k], &docs[best]) {
+				best = k
+			}
+		}
+		// ks is ascending in doc (= id) order, so Members is sorted.
+		st.ID = cluster.StableID(st.Members)
+		st.Representative = docs[best].art.ID
+		st.Title = storyTitle(docs[best].art)
+		out = append(out, st)
+	}
+	slices.SortFunc(out, func(a, b Story) int {
+		if c := cmp.Compare(len(b.Members), len(a.Members)); c != 0 {
+			return c
+		}
+		return strings.Compare(a.ID, b.ID)
+	})
+	return out
+}
+
+func storyTitle(a *Article) string {
+	t := strings.TrimSpace(a.Title)
+	if t == "" {
+		for _, line := range strings.Split(a.Text, "\n") {
+			line = strings.TrimSpace(line)
+			if line != "" && !isFurniture(line, string(lineKey(nil, line))) {
+				t = line
+				break
+			}
+		}
+	}
+	const max = 160
+	if len(t) > max {
+		cut := max
+		for cut > 0 && !utf8.RuneStart(t[cut]) {
+			cut--
+		}
+		t = strings.TrimSpace(t[:cut]) + "…"
+	}
+	return t
+}
+
+var idfMode = 0
+
+func idf(n, df float64) float64 {
+	switch idfMode {
+	case 1:
+		return math.Log((1 + n) / (1 + df))
+	case 2:
+		return math.Log((1+n)/(1+df)) + 0.5
+	}
+	return math.Log((1+n)/(1+df)) + 1
+}

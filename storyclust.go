@@ -1,0 +1,293 @@
+package storyclust
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/storyclust/storyclust/cluster"
+	"github.com/storyclust/storyclust/shingle"
+	"github.com/storyclust/storyclust/similarity"
+)
+
+// Sentinel errors. Errors returned by this package wrap one of these (test
+// with errors.Is) and name the offending article or setting.
+var (
+	// ErrInvalidConfig reports a Config field out of range.
+	ErrInvalidConfig = errors.New("storyclust: invalid config")
+	// ErrMissingID reports an article with an empty ID.
+	ErrMissingID = errors.New("storyclust: missing article id")
+	// ErrDuplicateID reports two articles with the same ID in one batch.
+	ErrDuplicateID = errors.New("storyclust: duplicate article id")
+	// ErrArticleTooLarge reports an article whose title and text exceed
+	// Config.MaxArticleBytes.
+	ErrArticleTooLarge = errors.New("storyclust: article too large")
+	// ErrUnknownLanguage reports a language that has no Snowball stemmer.
+	// It is the same value as shingle.ErrUnknownLanguage.
+	ErrUnknownLanguage = shingle.ErrUnknownLanguage
+)
+
+// Article is one news article. Only ID is required; Text or Title should
+// carry the content.
+type Article struct {
+	ID        string
+	Title     string
+	Text      string
+	Published time.Time // zero when unknown
+	Source    string    // outlet name or host; used to find page furniture
+	URL       string
+	Lang      string // Snowball language name or ISO 639-1 code; "" means Config.Lang
+}
+
+// Config holds the pipeline's settings. The zero value of every field
+// selects the documented default, so Config{} is a good configuration.
+type Config struct {
+	// Lang is the language of articles whose Lang is empty, as a Snowball
+	// language name ("english") or ISO 639-1 code ("en").
+	// Default "en". "none" disables stemming and stopwords.
+	Lang string
+	// StrictLang makes an article language without a Snowball stemmer an
+	// error (ErrUnknownLanguage). By default such articles are tokenized
+	// without stemming or stopwords and a warning is added to the Result.
+	StrictLang bool
+
+	// K is the MinHash signature length. Default 128.
+	K int
+	// Seed seeds every hash. Default 0 (a fixed, documented seed: output is
+	// the same on every machine and run).
+	Seed uint64
+
+	// DupShingle is the word n-gram size of the duplicate tier. Default 3.
+	DupShingle int
+	// DupThreshold is the containment of the shorter article's shingles in
+	// the longer one's above which the two are duplicates. Default 0.5.
+	DupThreshold float64
+	// DupMinShingles is the number of shingles an article needs before it
+	// can be a duplicate of another; shorter texts are compared by their
+	// whole normalized token sequence instead. Default 8.
+	DupMinShingles int
+
+	// StoryCut is the linkage distance cut of the story tier: two groups of
+	// articles are joined while their linkage distance (1 - similarity) is
+	// at most StoryCut. Default DefaultStoryCut.
+	StoryCut float64
+	// Linkage is the agglomerative linkage of the story tier. Default
+	// average linkage.
+	Linkage cluster.Linkage
+	// StoryCandidate is the Jaccard threshold of the LSH index that proposes
+	// story candidates over each article's top terms. Default 0.1.
+	StoryCandidate float64
+	// TopTerms is how many of an article's heaviest terms are signed for
+	// story candidate generation. Default 32.
+	TopTerms int
+	// TitleBoost and NameBoost are the extra weight of a term in the title
+	// and of a capitalized term inside a sentence (a name). Defaults 1.
+	// Set a negative value for no boost.
+	TitleBoost, NameBoost float64
+	// TimeScale controls how much a gap between two known publication times
+	// lowers story similarity: the similarity is multiplied by
+	// exp(-(gap-TimeGrace)/TimeScale) for gaps beyond TimeGrace. Defaults
+	// 3 days and 2 days. A negative TimeScale disables the decay.
+	TimeScale, TimeGrace time.Duration
+
+	// MinRepeat is the number of articles of a batch (of one source, when
+	// sources are known) that must share a line before it is treated as page
+	// furniture and dropped. Default 3.
+	MinRepeat int
+	// MaxArticleBytes bounds len(Title)+len(Text) of one article. Default
+	// 4 MiB; a negative value means no limit.
+	MaxArticleBytes int
+	// MaxDense bounds the component size clustered with a dense matrix, see
+	// cluster.Config. Default cluster's default.
+	MaxDense int
+
+	// Progress, if set, is called as each stage advances. Calls are never
+	// concurrent, but may come from different goroutines. It must be cheap.
+	Progress func(Progress)
+}
+
+// Progress describes how far a run has got.
+type Progress struct {
+	Stage string // "clean", "analyze", "duplicates", "stories", "done"
+	Done  int
+	Total int
+}
+
+// DefaultStoryCut is the default Config.StoryCut.
+const DefaultStoryCut = 0.80
+
+func (c *Config) withDefaults() (Config, error) {
+	d := *c
+	if d.Lang == "" {
+		d.Lang = "en"
+	}
+	if d.K == 0 {
+		d.K = 128
+	}
+	if d.DupShingle == 0 {
+		d.DupShingle = 3
+	}
+	if d.DupThreshold == 0 {
+		d.DupThreshold = 0.5
+	}
+	if d.DupMinShingles == 0 {
+		d.DupMinShingles = 8
+	}
+	if d.StoryCut == 0 {
+		d.StoryCut = DefaultStoryCut
+	}
+	if d.StoryCandidate == 0 {
+		d.StoryCandidate = 0.1
+	}
+	if d.TopTerms == 0 {
+		d.TopTerms = 32
+	}
+	if d.TitleBoost == 0 {
+		d.TitleBoost = 1
+	} else if d.TitleBoost < 0 {
+		d.TitleBoost = 0
+	}
+	if d.NameBoost == 0 {
+		d.NameBoost = 1
+	} else if d.NameBoost < 0 {
+		d.NameBoost = 0
+	}
+	if d.TimeScale == 0 {
+		d.TimeScale = 3 * 24 * time.Hour
+	}
+	if d.TimeGrace == 0 {
+		d.TimeGrace = 2 * 24 * time.Hour
+	}
+	if d.MinRepeat == 0 {
+		d.MinRepeat = 3
+	}
+	if d.MaxArticleBytes == 0 {
+		d.MaxArticleBytes = 4 << 20
+	}
+	bad := func(field string, v any) (Config, error) {
+		return Config{}, fmt.Errorf("%w: %s = %v", ErrInvalidConfig, field, v)
+	}
+	switch {
+	case d.K < 8 || d.K > 1024:
+		return bad("K (want 8..1024)", d.K)
+	case d.DupShingle < 1 || d.DupShingle > 16:
+		return bad("DupShingle (want 1..16)", d.DupShingle)
+	case !(d.DupThreshold > 0 && d.DupThreshold <= 1):
+		return bad("DupThreshold (want (0,1])", d.DupThreshold)
+	case d.DupMinShingles < 1:
+		return bad("DupMinShingles (want >= 1)", d.DupMinShingles)
+	case !(d.StoryCut > 0 && d.StoryCut <= 1):
+		return bad("StoryCut (want (0,1])", d.StoryCut)
+	case !(d.StoryCandidate > 0 && d.StoryCandidate < 1):
+		return bad("StoryCandidate (want (0,1))", d.StoryCandidate)
+	case d.TopTerms < 1:
+		return bad("TopTerms (want >= 1)", d.TopTerms)
+	case math.IsNaN(d.TitleBoost) || math.IsInf(d.TitleBoost, 0):
+		return bad("TitleBoost", d.TitleBoost)
+	case math.IsNaN(d.NameBoost) || math.IsInf(d.NameBoost, 0):
+		return bad("NameBoost", d.NameBoost)
+	case d.TimeGrace < 0:
+		return bad("TimeGrace (want >= 0)", d.TimeGrace)
+	case d.MinRepeat < 2:
+		return bad("MinRepeat (want >= 2)", d.MinRepeat)
+	case d.MaxDense < 0:
+		return bad("MaxDense (want >= 0)", d.MaxDense)
+	}
+	return d, nil
+}
+
+// Pipeline clusters batches of articles. It is safe for concurrent use:
+// Run and Dedup may be called from many goroutines at once.
+type Pipeline struct {
+	cfg       Config
+	signer    *similarity.MinWise
+	clusterer *cluster.Clusterer
+	dupLSH    similarity.LSHConfig
+	storyLSH  similarity.LSHConfig
+
+	mu        sync.Mutex
+	shinglers map[string]langShingler
+}
+
+type langShingler struct {
+	s   *shingle.Shingler
+	err error // non-nil when the language fell back to no stemming
+}
+
+// New validates cfg once and returns a Pipeline.
+func New(cfg Config) (*Pipeline, error) {
+	c, err := cfg.withDefaults()
+	if err != nil {
+		return nil, err
+	}
+	p := &Pipeline{cfg: c, shinglers: map[string]langShingler{}}
+	if _, err := p.shingler(c.Lang); err != nil {
+		return nil, fmt.Errorf("%w: Lang: %w", ErrInvalidConfig, err)
+	}
+	p.signer, err = similarity.NewMinWise(similarity.MinWiseConfig{K: c.K, Seed: c.Seed})
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrInvalidConfig, err)
+	}
+	p.clusterer, err = cluster.New(cluster.Config{Linkage: c.Linkage, Cut: c.StoryCut, MaxDense: c.MaxDense})
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrInvalidConfig, err)
+	}
+	// The duplicate tier looks for high containment, which for articles of
+	// different lengths means a lower Jaccard: index at a Jaccard somewhat
+	// below the containment threshold, and weigh misses over false
+	// candidates (they are verified exactly anyway).
+	p.dupLSH = similarity.LSHConfig{K: c.K, Threshold: c.DupThreshold * 0.5, FPWeight: 0.2, FNWeight: 0.8}
+	p.storyLSH = similarity.LSHConfig{K: c.K, Threshold: c.StoryCandidate, FPWeight: 0.2, FNWeight: 0.8}
+	// Choose bands x rows once: OptimalParams is a numerical search.
+	for _, lc := range []*similarity.LSHConfig{&p.dupLSH, &p.storyLSH} {
+		b, r, err := similarity.OptimalParams(lc.Threshold, lc.K, lc.FPWeight, lc.FNWeight)
+		if err != nil {
+			return nil, fmt.Errorf("%w: %w", ErrInvalidConfig, err)
+		}
+		lc.Bands, lc.Rows = b, r
+	}
+	return p, nil
+}
+
+// Config returns the configuration in force, defaults filled in.
+func (p *Pipeline) Config() Config { return p.cfg }
+
+// shingler returns the analyzer for a language, creating it on first use.
+// For a language without a stemmer it returns a stemmer-less analyzer and
+// the ErrUnknownLanguage error that explains the fallback.
+func (p *Pipeline) shingler(lang string) (*shingle.Shingler, error) {
+	key := strings.ToLower(strings.TrimSpace(lang))
+	if key == "" {
+		key = strings.ToLower(p.cfg.Lang)
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if ls, ok := p.shinglers[key]; ok {
+		return ls.s, ls.err
+	}
+	l := key
+	if l == "none" {
+		l = ""
+	}
+	base := shingle.Config{Lang: l, WordN: 1, CharN: 1, Seed: p.cfg.Seed}
+	s, err := shingle.New(base)
+	var ls langShingler
+	if err != nil {
+		if !errors.Is(err, shingle.ErrUnknownLanguage) {
+			return nil, err
+		}
+		base.Lang = ""
+		s2, err2 := shingle.New(base)
+		if err2 != nil {
+			return nil, err2
+		}
+		ls = langShingler{s: s2, err: err}
+	} else {
+		ls = langShingler{s: s}
+	}
+	p.shinglers[key] = ls
+	return ls.s, ls.err
+}
