@@ -501,19 +501,8 @@ func (p *Pipeline) storyCandidates(docs []doc, idx []int) ([]similarity.Pair, er
 			return nil, err
 		}
 	}
-	if exhaustive {
-		var all []similarity.Pair
-		for i := range idx {
-			for j := i + 1; j < len(idx); j++ {
-				all = append(all, similarity.Pair{A: i, B: j})
-			}
-		}
-		return all, nil
-	}
 	return lsh.Pairs(nil), nil
 }
-
-var exhaustive = false
 
 // storySim is the cosine of two docs' TF-IDF vectors, lowered by the gap
 // between their publication times when both are known.
@@ -585,12 +574,31 @@ func buildStories(docs []doc, label []int) []Story {
 	return out
 }
 
+// looksLikeHeadline reports whether a line of text can stand as a title:
+// not furniture, at least four words, most of them words rather than numbers
+// or codes ("Code 134776", "PublishDate: Monday, January 28, 2019 20:43").
+func looksLikeHeadline(line string) bool {
+	key := string(lineKey(nil, line))
+	if isFurniture(line, key) {
+		return false
+	}
+	words := strings.Fields(key)
+	alpha := 0
+	for _, w := range words {
+		r, _ := utf8.DecodeRuneInString(w)
+		if unicode.IsLetter(r) {
+			alpha++
+		}
+	}
+	return len(words) >= 4 && 10*alpha >= 7*len(words)
+}
+
 func storyTitle(a *Article) string {
 	t := strings.TrimSpace(a.Title)
 	if t == "" {
 		for _, line := range strings.Split(a.Text, "\n") {
 			line = strings.TrimSpace(line)
-			if line != "" && !isFurniture(line, string(lineKey(nil, line))) {
+			if looksLikeHeadline(line) {
 				t = line
 				break
 			}
@@ -607,14 +615,11 @@ func storyTitle(a *Article) string {
 	return t
 }
 
-var idfMode = 0
-
+// idf is the inverse document frequency of a term found in df of n
+// documents: ln((1+n)/(1+df)). Unlike the common "+1" variant, a term found
+// in every document of the batch weighs nothing: in a small batch on one
+// topic (five reports of Iran-Russia talks) the topic words are what every
+// article shares, and only the rest tells the events apart.
 func idf(n, df float64) float64 {
-	switch idfMode {
-	case 1:
-		return math.Log((1 + n) / (1 + df))
-	case 2:
-		return math.Log((1+n)/(1+df)) + 0.5
-	}
-	return math.Log((1+n)/(1+df)) + 1
+	return math.Log((1 + n) / (1 + df))
 }

@@ -7,6 +7,7 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -101,10 +102,11 @@ Economists expect the bank to begin lowering borrowing costs in the second half 
 
 func TestDuplicateTier(t *testing.T) {
 	lines := strings.Split(wireBody, "\n")
+	t0 := time.Date(2023, 12, 14, 13, 0, 0, 0, time.UTC)
 	arts := []Article{
-		{ID: "orig", Title: "ECB holds rates", Text: wireBody},
+		{ID: "orig", Title: "ECB holds rates", Text: wireBody, Published: t0},
 		{ID: "furniture", Title: "Lagarde: no cuts yet", Text: "Home | Markets\n" + wireBody +
-			"\nRelated posts\nOil slides below $70 as demand…\nYour comment"},
+			"\nRelated posts\nOil slides below $70 as demand…\nYour comment", Published: t0.Add(time.Hour)},
 		{ID: "truncated", Title: "Euro zone bank stands pat", Text: strings.Join(lines[:3], "\n")},
 		{ID: "edited", Title: "ECB holds", Text: strings.NewReplacer("reporters", "journalists", "Thursday", "Wednesday").Replace(wireBody)},
 		{ID: "other", Title: "Bank of England holds", Text: "The Bank of England held interest rates at a 15-year high of 5.25 percent on Thursday and pushed back against market bets on early cuts. Governor Andrew Bailey said there was still some way to go in the fight against inflation."},
@@ -115,7 +117,7 @@ func TestDuplicateTier(t *testing.T) {
 	for _, a := range res.Assignments {
 		dup[a.ID] = a.DuplicateOf
 	}
-	// orig is the longest of the group (no dates), so it is the original.
+	// orig is the earliest published of the group, so it is the original.
 	assert.Equal(t, map[string]string{"orig": "", "furniture": "orig", "truncated": "orig", "edited": "orig", "other": ""}, dup)
 	s := storyOf(res)
 	assert.Equal(t, s["orig"], s["truncated"], "a duplicate joins its original's story")

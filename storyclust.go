@@ -78,10 +78,10 @@ type Config struct {
 	// average linkage.
 	Linkage cluster.Linkage
 	// StoryCandidate is the Jaccard threshold of the LSH index that proposes
-	// story candidates over each article's top terms. Default 0.1.
+	// story candidates over each article's top terms. Default 0.05.
 	StoryCandidate float64
 	// TopTerms is how many of an article's heaviest terms are signed for
-	// story candidate generation. Default 32.
+	// story candidate generation. Default 64.
 	TopTerms int
 	// TitleBoost and NameBoost are the extra weight of a term in the title
 	// and of a capitalized term inside a sentence (a name). Defaults 1.
@@ -140,10 +140,10 @@ func (c *Config) withDefaults() (Config, error) {
 		d.StoryCut = DefaultStoryCut
 	}
 	if d.StoryCandidate == 0 {
-		d.StoryCandidate = 0.1
+		d.StoryCandidate = 0.05
 	}
 	if d.TopTerms == 0 {
-		d.TopTerms = 32
+		d.TopTerms = 64
 	}
 	if d.TitleBoost == 0 {
 		d.TitleBoost = 1
