@@ -32,7 +32,7 @@ func sampleFeed() []storyclust.Article {
 			Title: "ECB holds rates, says too early to talk about cuts", Text: wire},
 		{ID: "daily-17", Source: "dailynews.example", Published: day.Add(14 * time.Hour),
 			Title: "Lagarde: no rate cuts yet",
-			Text: "Home | Business | Markets\n" + wire + "\nRelated posts\nMarkets rally as oil slides below $70…\nYour comment"},
+			Text:  "Home | Business | Markets\n" + wire + "\nRelated posts\nMarkets rally as oil slides below $70…\nYour comment"},
 		{ID: "herald-9", Source: "herald.example", Published: day.Add(15 * time.Hour),
 			Title: "Euro zone central bank stands pat",
 			// Truncated to its first three paragraphs, one word changed.
@@ -47,7 +47,7 @@ func sampleFeed() []storyclust.Article {
 				"Three of the nine members of the Monetary Policy Committee voted to raise rates again, while six voted to hold."},
 		{ID: "daily-18", Source: "dailynews.example", Published: day.Add(17 * time.Hour),
 			Title: "Frankfurt Christmas market opens",
-			Text: "Home | Business | Markets\nThousands of visitors crowded the Roemerberg square as Frankfurt's Christmas market opened its stalls for the season, with mulled wine prices up by half a euro on last year.\nRelated posts\nYour comment"},
+			Text:  "Home | Business | Markets\nThousands of visitors crowded the Roemerberg square as Frankfurt's Christmas market opened its stalls for the season, with mulled wine prices up by half a euro on last year.\nRelated posts\nYour comment"},
 	}
 }
 
