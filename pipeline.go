@@ -59,7 +59,8 @@ type doc struct {
 	body      []uint64 // token hashes of the cleaned text
 	dup       []uint64 // sorted unique duplicate-tier shingles
 	length    int      // tokens of the cleaned text
-	terms     []term   // story features, sorted by hash, L2-normalized after idf
+	tf        []term   // story features: sublinear term frequencies, sorted by hash
+	terms     []term   // tf weighted by the batch idf, L2-normalized
 	published time.Time
 }
 
@@ -270,17 +271,18 @@ func (p *Pipeline) analyzeOne(d *doc, a *Article, input int, text string, toks [
 			if t.Cap && !t.Start && !isNumber(t.Term) {
 				w += p.cfg.NameBoost
 			}
-			weights[shingle.Hash(seed, t.Term)] += w
+			h := shingle.Hash(seed, t.Term)
+			weights[h] += w
 		}
 	}
 	add(s.Analyze(toks[:0], a.Title), 1+p.cfg.TitleBoost)
 	toks = s.Analyze(toks[:0], text)
 	add(toks, 1)
-	d.terms = make([]term, 0, len(weights))
+	d.tf = make([]term, 0, len(weights))
 	for h, w := range weights {
-		d.terms = append(d.terms, term{h: h, w: 1 + math.Log(w)})
+		d.tf = append(d.tf, term{h: h, w: 1 + math.Log(w)})
 	}
-	slices.SortFunc(d.terms, func(a, b term) int { return cmp.Compare(a.h, b.h) })
+	slices.SortFunc(d.tf, func(a, b term) int { return cmp.Compare(a.h, b.h) })
 	return toks
 }
 
@@ -343,15 +345,25 @@ func (p *Pipeline) stories(docs []doc, rep []int) ([]int, error) {
 // weighTerms turns term frequencies into L2-normalized TF-IDF weights, the
 // document frequencies counted over the given docs.
 func weighTerms(docs []doc, idx []int) {
+	for i, v := range tfidf(docs, idx) {
+		docs[idx[i]].terms = v
+	}
+}
+
+// tfidf returns the L2-normalized TF-IDF vectors of docs[idx], the document
+// frequencies counted over those docs alone.
+func tfidf(docs []doc, idx []int) [][]term {
 	df := map[uint64]int{}
 	for _, k := range idx {
-		for _, t := range docs[k].terms {
+		for _, t := range docs[k].tf {
 			df[t.h]++
 		}
 	}
 	n := float64(len(idx))
-	for _, k := range idx {
-		ts := docs[k].terms
+	out := make([][]term, len(idx))
+	for i, k := range idx {
+		ts := append([]term(nil), docs[k].tf...)
+		out[i] = ts
 		var norm float64
 		for i := range ts {
 			ts[i].w *= idf(n, float64(df[ts[i].h]))
@@ -364,6 +376,7 @@ func weighTerms(docs []doc, idx []int) {
 			}
 		}
 	}
+	return out
 }
 
 // storyCandidates signs each doc's heaviest terms and returns the LSH

@@ -169,6 +169,13 @@ func TestCancel(t *testing.T) {
 	require.True(t, errors.Is(err, context.Canceled), "got %v", err)
 }
 
+// Recorded B-cubed F1 of the default configuration (README, "Quality").
+// TestQualityLabeled fails when a figure drops more than 0.01 below these.
+const (
+	recordedECBPlus   = 0.8964
+	recordedNewsWCL50 = 0.9496
+)
+
 // TestQualityLabeled runs the default configuration on the labeled sets and
 // fails when B-cubed F1 drops below the floor.
 func TestQualityLabeled(t *testing.T) {
@@ -176,8 +183,8 @@ func TestQualityLabeled(t *testing.T) {
 		file  string
 		floor float64
 	}{
-		{"ecbplus.jsonl.gz", 0.85},
-		{"newswcl50.jsonl.gz", 0.90},
+		{"ecbplus.jsonl.gz", max(0.85, recordedECBPlus-0.01)},
+		{"newswcl50.jsonl.gz", recordedNewsWCL50 - 0.01},
 	} {
 		t.Run(tc.file, func(t *testing.T) {
 			arts, gold := loadLabeled(t, tc.file)

@@ -84,8 +84,9 @@ type Config struct {
 	// story candidate generation. Default 64.
 	TopTerms int
 	// TitleBoost and NameBoost are the extra weight of a term in the title
-	// and of a capitalized term inside a sentence (a name). Defaults 1.
-	// Set a negative value for no boost.
+	// and of a capitalized term inside a sentence (a name): an occurrence
+	// counts 1 + TitleBoost (in the title) plus NameBoost (if a name).
+	// Defaults 1 and 2. Set a negative value for no boost.
 	TitleBoost, NameBoost float64
 	// TimeScale controls how much a gap between two known publication times
 	// lowers story similarity: the similarity is multiplied by
@@ -151,7 +152,7 @@ func (c *Config) withDefaults() (Config, error) {
 		d.TitleBoost = 0
 	}
 	if d.NameBoost == 0 {
-		d.NameBoost = 1
+		d.NameBoost = 2
 	} else if d.NameBoost < 0 {
 		d.NameBoost = 0
 	}

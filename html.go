@@ -1,0 +1,200 @@
+package storyclust
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"net/url"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/markusmobius/go-trafilatura"
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/charset"
+	"golang.org/x/text/runes"
+	"golang.org/x/text/transform"
+	"golang.org/x/text/unicode/norm"
+)
+
+// ErrNoContent reports an HTML page from which no article text could be
+// extracted (an empty page, a script-only shell, an error page).
+var ErrNoContent = errors.New("storyclust: no extractable text in HTML page")
+
+// FromHTML turns a web page into an Article with the given id: it extracts
+// the page's main text (the article body without navigation, teasers,
+// comments and footer), its title and its publication date with
+// go-trafilatura (https://github.com/markusmobius/go-trafilatura), and fills
+// Title, Text, Published, URL and Source. It is ExtractHTML applied to
+// Article{ID: id, URL: pageURL}.
+func FromHTML(id string, page io.Reader, pageURL string) (Article, error) {
+	return ExtractHTML(Article{ID: id, URL: pageURL}, page)
+}
+
+// ExtractHTML fills the empty fields of a from the web page page and returns
+// the result; fields a already has take precedence over extracted ones:
+//
+//   - Text: the main text of the page, paragraphs on separate lines.
+//   - Title: the page's headline (from its metadata or <title>).
+//   - Published: the publication date found in the page's metadata or body.
+//   - URL: the page's canonical URL, if the page states one.
+//   - Source: the host of a.URL (lower case, without "www."), else the host
+//     of the page's canonical URL, else the site name the page declares.
+//
+// a.URL, when it is an absolute URL, also helps the extractor resolve
+// relative links and the site's metadata; a URL that does not parse is kept
+// as it is but otherwise ignored. Lang and ID are never changed.
+//
+// The page is read to the end. Bytes that are valid UTF-8 are taken as
+// UTF-8; anything else is decoded by the HTML5 encoding rules (byte order
+// mark, <meta charset>, then windows-1252). An error reading page is
+// returned as it is; a page that yields no text while a.Text is empty gives
+// ErrNoContent wrapped with the article id. The returned Article is then a
+// with the other fields filled, so a caller can still use the title.
+//
+// Extraction costs far more than clustering (milliseconds per page, see the
+// README); ExtractHTML is safe for concurrent use, so a caller with many
+// pages can run it on several goroutines.
+func ExtractHTML(a Article, page io.Reader) (Article, error) {
+	b, err := io.ReadAll(page)
+	if err != nil {
+		return a, fmt.Errorf("article %q: reading HTML: %w", a.ID, err)
+	}
+	doc, err := parseHTML(b)
+	if err != nil {
+		return a, fmt.Errorf("article %q: parsing HTML: %w", a.ID, err)
+	}
+	opts := trafilatura.Options{
+		// Reader comments are not part of the article and would make two
+		// copies of one story differ.
+		ExcludeComments: true,
+	}
+	given, _ := url.Parse(strings.TrimSpace(a.URL))
+	if given != nil && (given.Host == "" || given.Scheme == "") {
+		given = nil
+	}
+	opts.OriginalURL = given
+
+	// ExtractDocument fails only when no text at all was found (it falls
+	// back to the page's whole body text when its main-content heuristics
+	// find too little), so any error here means no content.
+	res, xerr := trafilatura.ExtractDocument(doc, opts)
+	var md trafilatura.Metadata
+	var text string
+	if xerr == nil && res != nil {
+		md, text = res.Metadata, nodeText(res.ContentNode)
+		if text == "" {
+			text = strings.TrimSpace(res.ContentText)
+		}
+	}
+	if a.Title == "" {
+		a.Title = strings.TrimSpace(md.Title)
+	}
+	if a.Published.IsZero() && !md.Date.IsZero() {
+		a.Published = md.Date
+	}
+	if a.URL == "" {
+		a.URL = md.URL
+	}
+	if a.Source == "" {
+		switch {
+		case given != nil:
+			a.Source = hostOf(given)
+		case md.URL != "":
+			if u, err := url.Parse(md.URL); err == nil {
+				a.Source = hostOf(u)
+			}
+		}
+		if a.Source == "" {
+			a.Source = strings.TrimSpace(md.Sitename)
+		}
+	}
+	if a.Text == "" {
+		a.Text = text
+	}
+	if strings.TrimSpace(a.Text) == "" {
+		if xerr != nil {
+			return a, fmt.Errorf("article %q: %w (%v)", a.ID, ErrNoContent, xerr)
+		}
+		return a, fmt.Errorf("article %q: %w", a.ID, ErrNoContent)
+	}
+	return a, nil
+}
+
+// parseHTML decodes b (UTF-8 if valid, else by the HTML5 sniffing rules),
+// normalizes it to NFC without soft hyphens, and parses it.
+func parseHTML(b []byte) (*html.Node, error) {
+	var r io.Reader = bytes.NewReader(b)
+	if !utf8.Valid(b) {
+		enc, _, _ := charset.DetermineEncoding(b, "text/html")
+		r = transform.NewReader(r, enc.NewDecoder())
+	}
+	softHyphen := runes.Remove(runes.Predicate(func(r rune) bool { return r == '\u00AD' }))
+	r = transform.NewReader(r, transform.Chain(softHyphen, norm.NFC))
+	return html.Parse(r)
+}
+
+// nodeText returns the text of an extracted content tree with one line per
+// block (paragraph, heading, list item, quote, table row...), whitespace
+// inside a line collapsed and empty lines dropped. Lines matter downstream:
+// furniture removal works on them.
+func nodeText(n *html.Node) string {
+	if n == nil {
+		return ""
+	}
+	var sb, line strings.Builder
+	flush := func() {
+		l := strings.Join(strings.Fields(line.String()), " ")
+		line.Reset()
+		if l == "" {
+			return
+		}
+		if sb.Len() > 0 {
+			sb.WriteByte('\n')
+		}
+		sb.WriteString(l)
+	}
+	var walk func(*html.Node)
+	walk = func(n *html.Node) {
+		switch n.Type {
+		case html.TextNode:
+			line.WriteString(n.Data)
+			return
+		case html.ElementNode:
+			if inlineTags[n.Data] {
+				for c := n.FirstChild; c != nil; c = c.NextSibling {
+					walk(c)
+				}
+				return
+			}
+			flush()
+			for c := n.FirstChild; c != nil; c = c.NextSibling {
+				walk(c)
+			}
+			flush()
+			return
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c)
+		}
+	}
+	walk(n)
+	flush()
+	return sb.String()
+}
+
+// inlineTags are the elements that do not break a line; every other element
+// (p, h1, li, blockquote, td, br, div and the extractor's own tags) does.
+var inlineTags = map[string]bool{
+	"a": true, "abbr": true, "b": true, "bdi": true, "bdo": true, "cite": true, "code": true,
+	"data": true, "del": true, "dfn": true, "em": true, "font": true, "hi": true, "i": true,
+	"ins": true, "kbd": true, "mark": true, "q": true, "ref": true, "s": true, "samp": true,
+	"small": true, "span": true, "strike": true, "strong": true, "sub": true, "sup": true,
+	"time": true, "tt": true, "u": true, "var": true, "wbr": true,
+}
+
+// hostOf returns u's host name in lower case without a leading "www.".
+func hostOf(u *url.URL) string {
+	h := strings.ToLower(u.Hostname())
+	return strings.TrimPrefix(h, "www.")
+}
