@@ -105,13 +105,48 @@ func (p *Pipeline) validate(arts []Article) error {
 	return nil
 }
 
+// batch is the working state of one run, kept for Explain.
+type batch struct {
+	docs     []doc // in id order
+	rep      []int // duplicate-group representative of each doc
+	label    []int // story label of each doc (a doc index); nil for Dedup
+	warnings []string
+}
+
 func (p *Pipeline) run(ctx context.Context, arts []Article, stories bool) (*Result, error) {
+	b, err := p.process(ctx, arts, stories)
+	if err != nil {
+		return nil, err
+	}
+	res := &Result{Assignments: make([]Assignment, len(arts)), Warnings: b.warnings}
+	for k, d := range b.docs {
+		a := &res.Assignments[d.input]
+		a.ID = d.art.ID
+		if b.rep[k] != k {
+			a.DuplicateOf = b.docs[b.rep[k]].art.ID
+		}
+	}
+	if stories && len(arts) > 0 {
+		res.Stories = buildStories(b.docs, b.label)
+		byLabel := map[int]string{}
+		for _, s := range res.Stories {
+			byLabel[b.label[idIndex(b.docs, s.Members[0])]] = s.ID
+		}
+		for k, d := range b.docs {
+			res.Assignments[d.input].Story = byLabel[b.label[k]]
+		}
+	}
+	return res, nil
+}
+
+// process validates arts and runs the tiers over them.
+func (p *Pipeline) process(ctx context.Context, arts []Article, stories bool) (*batch, error) {
 	if err := p.validate(arts); err != nil {
 		return nil, err
 	}
-	res := &Result{Assignments: make([]Assignment, len(arts))}
+	b := &batch{}
 	if len(arts) == 0 {
-		return res, nil
+		return b, nil
 	}
 	// Work in id order, so that the input order cannot matter.
 	order := make([]int, len(arts))
@@ -126,48 +161,28 @@ func (p *Pipeline) run(ctx context.Context, arts []Article, stories bool) (*Resu
 
 	p.progress("clean", 0, len(arts))
 	texts := cleanBatch(sorted, p.cfg.MinRepeat)
-	docs := make([]doc, len(sorted))
-	warn, err := p.analyze(ctx, sorted, order, texts, docs, stories)
-	if err != nil {
+	b.docs = make([]doc, len(sorted))
+	var err error
+	if b.warnings, err = p.analyze(ctx, sorted, order, texts, b.docs, stories); err != nil {
 		return nil, err
 	}
-	res.Warnings = warn
 
-	p.progress("duplicates", 0, len(docs))
-	rep, err := p.duplicates(docs)
-	if err != nil {
+	p.progress("duplicates", 0, len(b.docs))
+	if b.rep, err = p.duplicates(b.docs); err != nil {
 		return nil, err
 	}
-	for k, d := range docs {
-		a := &res.Assignments[d.input]
-		a.ID = d.art.ID
-		if rep[k] != k {
-			a.DuplicateOf = docs[rep[k]].art.ID
+	p.progress("duplicates", len(b.docs), len(b.docs))
+	if stories {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		p.progress("stories", 0, len(b.docs))
+		if b.label, err = p.stories(b.docs, b.rep); err != nil {
+			return nil, err
 		}
 	}
-	p.progress("duplicates", len(docs), len(docs))
-	if !stories {
-		p.progress("done", len(docs), len(docs))
-		return res, nil
-	}
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	p.progress("stories", 0, len(docs))
-	label, err := p.stories(docs, rep)
-	if err != nil {
-		return nil, err
-	}
-	res.Stories = buildStories(docs, label)
-	byLabel := map[int]string{}
-	for _, s := range res.Stories {
-		byLabel[label[idIndex(docs, s.Members[0])]] = s.ID
-	}
-	for k, d := range docs {
-		res.Assignments[d.input].Story = byLabel[label[k]]
-	}
-	p.progress("done", len(docs), len(docs))
-	return res, nil
+	p.progress("done", len(b.docs), len(b.docs))
+	return b, nil
 }
 
 func idIndex(docs []doc, id string) int {
@@ -386,30 +401,13 @@ func (p *Pipeline) storyCandidates(docs []doc, idx []int) ([]similarity.Pair, er
 	if err != nil {
 		return nil, err
 	}
-	var (
-		top []term
-		set []uint64
-		sig similarity.Signature
-	)
+	var sig similarity.Signature
 	for i, k := range idx {
-		top = append(top[:0], docs[k].terms...)
-		slices.SortFunc(top, func(a, b term) int {
-			if c := cmp.Compare(b.w, a.w); c != 0 {
-				return c
-			}
-			return cmp.Compare(a.h, b.h)
-		})
-		if len(top) > p.cfg.TopTerms {
-			top = top[:p.cfg.TopTerms]
-		}
+		top := topTerms(docs[k].terms, p.cfg.TopTerms)
 		if len(top) == 0 {
 			continue
 		}
-		set = set[:0]
-		for _, t := range top {
-			set = append(set, t.h)
-		}
-		sig = p.signer.Sign(sig[:0], shingle.SortUnique(set))
+		sig = p.signer.Sign(sig[:0], top)
 		if err := lsh.Insert(i, sig); err != nil {
 			return nil, err
 		}

@@ -36,12 +36,17 @@ Usage:
   storyclust dedup   [flags] [FILE...]   the duplicate tier alone
   storyclust eval -gold FIELD [flags] [FILE...]
                                          cluster and score against a gold label field
+  storyclust explain -a ID -b ID [flags] [FILE...]
+                                         why two articles were or were not joined
 
 Input: JSON Lines, one article per line, with fields id, title, text,
 published (RFC 3339 or YYYY-MM-DD), source, url, lang; only id is required.
 A FILE ending in .txt is one article whose id is its base name without the
 extension. Gzip-compressed files are read transparently. "-" or no FILE reads
 standard input.
+HTML: a line's html field, or a FILE ending in .html or .htm (id = base name),
+holds a web page whose main text, title and date are extracted; a title,
+text or published given in the line takes precedence.
 
 Output (standard output, JSON Lines, in input order):
   cluster:          {"id":…,"story":…,"duplicate_of":…}   (duplicate_of omitted when not a duplicate)
@@ -69,6 +74,8 @@ type options struct {
 	progress bool
 	maxBytes int
 	jsonOut  bool
+	explainA string
+	explainB string
 	cfg      storyclust.Config
 	linkage  string
 }
@@ -98,9 +105,9 @@ func runContext(ctx context.Context, args []string, stdin io.Reader, stdout, std
 	}
 	cmd := args[0]
 	switch cmd {
-	case "cluster", "dedup", "eval":
+	case "cluster", "dedup", "eval", "explain":
 	default:
-		fmt.Fprintf(stderr, "storyclust: unknown command %q (want cluster, dedup or eval; see storyclust -h)\n", cmd)
+		fmt.Fprintf(stderr, "storyclust: unknown command %q (want cluster, dedup, eval or explain; see storyclust -h)\n", cmd)
 		return exitUsage
 	}
 	var o options
@@ -113,6 +120,10 @@ func runContext(ctx context.Context, args []string, stdin io.Reader, stdout, std
 	}
 	if cmd == "eval" && o.gold == "" {
 		fmt.Fprintln(stderr, "storyclust eval: -gold FIELD is required")
+		return exitUsage
+	}
+	if cmd == "explain" && (o.explainA == "" || o.explainB == "") {
+		fmt.Fprintln(stderr, "storyclust explain: -a ID and -b ID are required")
 		return exitUsage
 	}
 	if cmd != "eval" && o.gold != "" {
@@ -165,6 +176,24 @@ func runContext(ctx context.Context, args []string, stdin io.Reader, stdout, std
 	for i, r := range rd.records {
 		arts[i] = r.art
 	}
+	if cmd == "explain" {
+		e, err := p.Explain(ctx, arts, o.explainA, o.explainB)
+		prog.finish()
+		if err != nil {
+			fmt.Fprintf(stderr, "storyclust %s: %v\n", cmd, err)
+			return exitInput
+		}
+		if o.jsonOut {
+			err = json.NewEncoder(stdout).Encode(e)
+		} else {
+			_, err = io.WriteString(stdout, e.String())
+		}
+		if err != nil {
+			fmt.Fprintf(stderr, "storyclust %s: writing output: %v\n", cmd, err)
+			return exitIO
+		}
+		return exitOK
+	}
 	var res *storyclust.Result
 	if cmd == "dedup" {
 		res, err = p.Dedup(ctx, arts)
@@ -214,7 +243,9 @@ func newFlagSet(name string, o *options, stderr io.Writer) *flag.FlagSet {
 	fs.BoolVar(&o.skipBad, "skip-bad", false, "report bad input lines on stderr and go on instead of failing")
 	fs.BoolVar(&o.stories, "stories", false, "cluster: print one line per story instead of one per article")
 	fs.StringVar(&o.gold, "gold", "", "eval: input `FIELD` holding the gold story label")
-	fs.BoolVar(&o.jsonOut, "json", false, "eval: print the scores as one JSON object")
+	fs.BoolVar(&o.jsonOut, "json", false, "eval, explain: print one JSON object")
+	fs.StringVar(&o.explainA, "a", "", "explain: id of the first article")
+	fs.StringVar(&o.explainB, "b", "", "explain: id of the second article")
 	fs.BoolVar(&o.quiet, "quiet", false, "no progress on stderr")
 	fs.BoolVar(&o.progress, "progress", false, "progress on stderr even for small inputs")
 	fs.IntVar(&o.maxBytes, "max-bytes", 4<<20, "largest accepted input line or article, in bytes")

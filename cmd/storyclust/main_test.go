@@ -182,3 +182,29 @@ func TestProgressOnStderr(t *testing.T) {
 	assert.Contains(t, errs, "storyclust: done 5/5")
 	assert.NotContains(t, out, "storyclust:")
 }
+
+func TestExplain(t *testing.T) {
+	args := append([]string{"explain", "-a", "000_8e94011131dd3905", "-b", "001_7850ec27218cba1f"}, seedFiles(t)...)
+	code, out, errs := runCLI(t, "", args...)
+	require.Equal(t, exitOK, code, errs)
+	assert.Contains(t, out, "NOT joined")
+	assert.Contains(t, out, "shared terms:")
+	assert.Contains(t, out, "linkage distance")
+
+	code, out, errs = runCLI(t, "", append([]string{"explain", "-json", "-a", "000_8e94011131dd3905", "-b", "002_4c52b5d957b4cd4a"}, seedFiles(t)...)...)
+	require.Equal(t, exitOK, code, errs)
+	var e struct {
+		SameStory  bool
+		Similarity float64
+	}
+	require.NoError(t, json.Unmarshal([]byte(out), &e))
+	assert.True(t, e.SameStory)
+	assert.Greater(t, e.Similarity, 0.2)
+
+	code, _, errs = runCLI(t, "", append([]string{"explain", "-a", "000_8e94011131dd3905", "-b", "missing"}, seedFiles(t)...)...)
+	assert.Equal(t, exitInput, code)
+	assert.Contains(t, errs, `unknown article id "missing"`)
+
+	code, _, _ = runCLI(t, "", "explain", "-a", "x")
+	assert.Equal(t, exitUsage, code)
+}

@@ -1,0 +1,297 @@
+package storyclust
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/storyclust/storyclust/shingle"
+	"github.com/storyclust/storyclust/similarity"
+)
+
+// ErrUnknownID reports an id that is not in the batch given to Explain.
+var ErrUnknownID = errors.New("storyclust: unknown article id")
+
+// Explanation says why two articles of a batch were or were not joined.
+type Explanation struct {
+	A, B string
+
+	// Outcome of the run.
+	SameStory   bool
+	StoryA      string
+	StoryB      string
+	DuplicateA  string // what A duplicates, if anything
+	DuplicateB  string
+	SameDupSets bool // A and B are in one duplicate group
+
+	// Duplicate tier: exact containment of the shorter article's shingles
+	// in the longer one's (the figure compared with DupThreshold), exact
+	// Jaccard, the MinHash estimate of the Jaccard, and whether the LSH
+	// index proposed the pair.
+	DupContainment float64
+	DupJaccard     float64
+	DupEstimate    float64
+	DupCandidate   bool
+	DupThreshold   float64
+
+	// Story tier: the TF-IDF cosine of the two representatives, the factor
+	// applied for the publication-time gap, their product (the similarity
+	// the clustering saw), the exact and MinHash-estimated Jaccard of the
+	// top-term sets and whether LSH proposed the pair.
+	Cosine         float64
+	TimeFactor     float64
+	Similarity     float64
+	TopJaccard     float64
+	TopEstimate    float64
+	StoryCandidate bool
+
+	// LinkageDistance is the average-linkage distance between the two
+	// stories (1 - mean similarity over all member pairs, a pair that was
+	// not a candidate counting 0), or between the articles when they share
+	// a story. StoryCut is the cut it is compared with.
+	LinkageDistance float64
+	StoryCut        float64
+
+	// TimeGap is the gap between the publication times, when both are
+	// known; HasTimeGap says whether they are.
+	TimeGap    time.Duration
+	HasTimeGap bool
+
+	// Shared are the terms that contribute most to the cosine, heaviest
+	// first; OnlyA and OnlyB are the heaviest terms of one article that the
+	// other lacks. Terms are shown as analyzed (stemmed, case-folded).
+	Shared, OnlyA, OnlyB []TermWeight
+}
+
+// TermWeight is one term with its weight in an explanation.
+type TermWeight struct {
+	Term   string
+	Weight float64
+}
+
+// explainTerms is how many terms each list of an Explanation holds.
+const explainTerms = 10
+
+// Explain runs the pipeline over arts (as Run does) and explains why the
+// articles with ids a and b were or were not put in one story.
+func (p *Pipeline) Explain(ctx context.Context, arts []Article, a, b string) (*Explanation, error) {
+	bt, err := p.process(ctx, arts, true)
+	if err != nil {
+		return nil, err
+	}
+	ka, kb := idIndex(bt.docs, a), idIndex(bt.docs, b)
+	for _, c := range []struct {
+		k  int
+		id string
+	}{{ka, a}, {kb, b}} {
+		if c.k >= len(bt.docs) || bt.docs[c.k].art.ID != c.id {
+			return nil, fmt.Errorf("%w %q", ErrUnknownID, c.id)
+		}
+	}
+	da, db := &bt.docs[ka], &bt.docs[kb]
+	e := &Explanation{A: a, B: b, DupThreshold: p.cfg.DupThreshold, StoryCut: p.cfg.StoryCut}
+	stories := buildStories(bt.docs, bt.label)
+	storyID := func(k int) string {
+		for _, s := range stories {
+			if _, ok := slices.BinarySearch(s.Members, bt.docs[k].art.ID); ok {
+				return s.ID
+			}
+		}
+		return ""
+	}
+	e.StoryA, e.StoryB = storyID(ka), storyID(kb)
+	e.SameStory = e.StoryA == e.StoryB
+	if r := bt.rep[ka]; r != ka {
+		e.DuplicateA = bt.docs[r].art.ID
+	}
+	if r := bt.rep[kb]; r != kb {
+		e.DuplicateB = bt.docs[r].art.ID
+	}
+	e.SameDupSets = bt.rep[ka] == bt.rep[kb]
+
+	// Duplicate tier.
+	sa, sb := da.dup, db.dup
+	if len(sa) > len(sb) {
+		sa, sb = sb, sa
+	}
+	e.DupContainment = similarity.Containment(sa, sb)
+	e.DupJaccard = similarity.Jaccard(da.dup, db.dup)
+	sigA := p.signer.Sign(nil, da.dup)
+	sigB := p.signer.Sign(nil, db.dup)
+	e.DupEstimate = similarity.Estimate(sigA, sigB)
+	e.DupCandidate = sharesBand(sigA, sigB, p.dupLSH.Bands, p.dupLSH.Rows)
+
+	// Story tier, between the duplicate-group representatives.
+	ra, rb := &bt.docs[bt.rep[ka]], &bt.docs[bt.rep[kb]]
+	e.Cosine = cosine(ra.terms, rb.terms)
+	e.TimeFactor = p.timeDecay(ra.published, rb.published)
+	e.Similarity = e.Cosine * e.TimeFactor
+	ta, tb := topTerms(ra.terms, p.cfg.TopTerms), topTerms(rb.terms, p.cfg.TopTerms)
+	e.TopJaccard = similarity.Jaccard(ta, tb)
+	tsa, tsb := p.signer.Sign(nil, ta), p.signer.Sign(nil, tb)
+	e.TopEstimate = similarity.Estimate(tsa, tsb)
+	e.StoryCandidate = sharesBand(tsa, tsb, p.storyLSH.Bands, p.storyLSH.Rows)
+	if !da.published.IsZero() && !db.published.IsZero() {
+		e.HasTimeGap = true
+		e.TimeGap = da.published.Sub(db.published)
+		if e.TimeGap < 0 {
+			e.TimeGap = -e.TimeGap
+		}
+	}
+	e.LinkageDistance = p.linkageDistance(bt, ka, kb)
+
+	names := p.termNames(da, db)
+	e.Shared, e.OnlyA, e.OnlyB = contributions(ra.terms, rb.terms, names)
+	return e, nil
+}
+
+// linkageDistance is the average-linkage distance between the stories of
+// docs ka and kb (between the two docs themselves when they share one),
+// computed over the duplicate-group representatives as the clustering saw
+// them: pairs that were not LSH candidates count similarity 0, as in the
+// clustering.
+func (p *Pipeline) linkageDistance(bt *batch, ka, kb int) float64 {
+	ra, rb := bt.rep[ka], bt.rep[kb]
+	if bt.label[ka] == bt.label[kb] {
+		return 1 - p.storySim(&bt.docs[ra], &bt.docs[rb])
+	}
+	var ma, mb []int
+	for k := range bt.docs {
+		if bt.rep[k] != k {
+			continue
+		}
+		switch bt.label[k] {
+		case bt.label[ka]:
+			ma = append(ma, k)
+		case bt.label[kb]:
+			mb = append(mb, k)
+		}
+	}
+	top := func(k int) []uint64 { return topTerms(bt.docs[k].terms, p.cfg.TopTerms) }
+	var sum float64
+	for _, i := range ma {
+		si := p.signer.Sign(nil, top(i))
+		for _, j := range mb {
+			if sharesBand(si, p.signer.Sign(nil, top(j)), p.storyLSH.Bands, p.storyLSH.Rows) {
+				sum += p.storySim(&bt.docs[i], &bt.docs[j])
+			}
+		}
+	}
+	return 1 - sum/float64(len(ma)*len(mb))
+}
+
+// sharesBand reports whether two signatures agree on every row of at least
+// one LSH band, that is whether the index would propose the pair.
+func sharesBand(a, b similarity.Signature, bands, rows int) bool {
+	for i := 0; i < bands; i++ {
+		if slices.Equal(a[i*rows:(i+1)*rows], b[i*rows:(i+1)*rows]) {
+			return true
+		}
+	}
+	return false
+}
+
+// topTerms returns the hashes of the n heaviest terms, sorted by hash: the
+// set that story candidate generation signs.
+func topTerms(ts []term, n int) []uint64 {
+	top := slices.Clone(ts)
+	slices.SortFunc(top, func(a, b term) int {
+		if c := cmp.Compare(b.w, a.w); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.h, b.h)
+	})
+	if len(top) > n {
+		top = top[:n]
+	}
+	set := make([]uint64, len(top))
+	for i, t := range top {
+		set[i] = t.h
+	}
+	return shingle.SortUnique(set)
+}
+
+// termNames maps the term hashes of two docs back to their text by
+// analyzing them again.
+func (p *Pipeline) termNames(docs ...*doc) map[uint64]string {
+	names := map[uint64]string{}
+	for _, d := range docs {
+		s, _ := p.shingler(d.art.Lang)
+		for _, text := range []string{d.art.Title, d.art.Text} {
+			for _, t := range s.Analyze(nil, text) {
+				names[shingle.Hash(p.cfg.Seed, t.Term)] = string(t.Term)
+			}
+		}
+	}
+	return names
+}
+
+func contributions(a, b []term, names map[uint64]string) (shared, onlyA, onlyB []TermWeight) {
+	i, j := 0, 0
+	for i < len(a) || j < len(b) {
+		switch {
+		case j == len(b) || (i < len(a) && a[i].h < b[j].h):
+			onlyA = append(onlyA, TermWeight{names[a[i].h], a[i].w})
+			i++
+		case i == len(a) || a[i].h > b[j].h:
+			onlyB = append(onlyB, TermWeight{names[b[j].h], b[j].w})
+			j++
+		default:
+			shared = append(shared, TermWeight{names[a[i].h], a[i].w * b[j].w})
+			i++
+			j++
+		}
+	}
+	return heaviest(shared), heaviest(onlyA), heaviest(onlyB)
+}
+
+func heaviest(ts []TermWeight) []TermWeight {
+	slices.SortFunc(ts, func(a, b TermWeight) int {
+		if c := cmp.Compare(b.Weight, a.Weight); c != 0 {
+			return c
+		}
+		return strings.Compare(a.Term, b.Term)
+	})
+	ts = slices.DeleteFunc(ts, func(t TermWeight) bool { return t.Weight <= 0 })
+	return ts[:min(len(ts), explainTerms)]
+}
+
+// String renders the explanation for people.
+func (e *Explanation) String() string {
+	var sb strings.Builder
+	verdict := "NOT joined"
+	if e.SameStory {
+		verdict = "joined"
+	}
+	fmt.Fprintf(&sb, "%s and %s: %s (stories %s, %s)\n", e.A, e.B, verdict, e.StoryA, e.StoryB)
+	if e.DuplicateA != "" {
+		fmt.Fprintf(&sb, "  %s duplicates %s\n", e.A, e.DuplicateA)
+	}
+	if e.DuplicateB != "" {
+		fmt.Fprintf(&sb, "  %s duplicates %s\n", e.B, e.DuplicateB)
+	}
+	fmt.Fprintf(&sb, "duplicate tier: containment %.3f (threshold %.2f), Jaccard %.3f, MinHash estimate %.3f, LSH candidate %v\n",
+		e.DupContainment, e.DupThreshold, e.DupJaccard, e.DupEstimate, e.DupCandidate)
+	fmt.Fprintf(&sb, "story tier: cosine %.3f × time factor %.3f = similarity %.3f; top-term Jaccard %.3f (estimate %.3f), LSH candidate %v\n",
+		e.Cosine, e.TimeFactor, e.Similarity, e.TopJaccard, e.TopEstimate, e.StoryCandidate)
+	fmt.Fprintf(&sb, "linkage distance %.3f, cut %.2f", e.LinkageDistance, e.StoryCut)
+	if e.HasTimeGap {
+		fmt.Fprintf(&sb, "; published %s apart", e.TimeGap.Round(time.Minute))
+	}
+	sb.WriteByte('\n')
+	list := func(name string, ts []TermWeight) {
+		fmt.Fprintf(&sb, "%s:", name)
+		for _, t := range ts {
+			fmt.Fprintf(&sb, " %s (%.3f)", t.Term, t.Weight)
+		}
+		sb.WriteByte('\n')
+	}
+	list("shared terms", e.Shared)
+	list("only in "+e.A, e.OnlyA)
+	list("only in "+e.B, e.OnlyB)
+	return sb.String()
+}
