@@ -10,8 +10,10 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -26,12 +28,13 @@ type record struct {
 	art  storyclust.Article
 	gold string // value of the -gold field, if asked for
 	src  string // file:line, for messages
+	html string // page to extract the article from (see storyclust.ExtractHTML), or ""
 }
 
 // fieldMap maps the canonical field names to the names used in the input.
 type fieldMap map[string]string
 
-var canonicalFields = []string{"id", "title", "text", "published", "source", "url", "lang"}
+var canonicalFields = []string{"id", "title", "text", "published", "source", "url", "lang", "html"}
 
 func parseFields(spec string) (fieldMap, error) {
 	m := fieldMap{}
@@ -66,6 +69,7 @@ type reader struct {
 	ids      map[string]string // id -> where it was first seen
 	skipped  int
 	progress func(n int)
+	pages    *pagePool // HTML extraction in flight for the file being read
 }
 
 func (r *reader) bad(where string, format string, args ...any) error {
@@ -102,13 +106,18 @@ func (r *reader) readFile(name string, stdin io.Reader) error {
 		br = bufio.NewReaderSize(gz, 1<<16)
 	}
 	base := strings.TrimSuffix(name, ".gz")
-	if ext := strings.ToLower(filepath.Ext(base)); ext == ".txt" {
-		return r.readText(display, base, br)
+	switch strings.ToLower(filepath.Ext(base)) {
+	case ".txt":
+		return r.readText(display, base, br, false)
+	case ".html", ".htm":
+		return r.readText(display, base, br, true)
 	}
 	return r.readJSONL(display, br)
 }
 
-func (r *reader) readText(display, base string, in io.Reader) error {
+// readText reads a file that holds one article: plain text, or an HTML page
+// whose main text, title and date are extracted.
+func (r *reader) readText(display, base string, in io.Reader, isHTML bool) error {
 	b, err := io.ReadAll(io.LimitReader(in, int64(r.maxLine)+1))
 	if err != nil {
 		return fmt.Errorf("%w: %s: %w", errBadInput, display, err)
@@ -116,15 +125,32 @@ func (r *reader) readText(display, base string, in io.Reader) error {
 	if len(b) > r.maxLine {
 		return r.bad(display, "file longer than the %d-byte limit (-max-bytes)", r.maxLine)
 	}
+	id := strings.TrimSuffix(filepath.Base(base), filepath.Ext(base))
+	if isHTML {
+		// The extractor decodes legacy encodings (<meta charset>).
+		a, err := storyclust.FromHTML(id, bytes.NewReader(b), "")
+		if err != nil {
+			return r.bad(display, "%v", err)
+		}
+		return r.add(record{art: a, src: display})
+	}
 	if !utf8.Valid(b) {
 		b = bytes.ToValidUTF8(b, []byte("\uFFFD"))
 		fmt.Fprintf(r.stderr, "storyclust: %s: invalid UTF-8 replaced with U+FFFD\n", display)
 	}
-	id := strings.TrimSuffix(filepath.Base(base), filepath.Ext(base))
 	return r.add(record{art: storyclust.Article{ID: id, Text: string(b)}, src: display})
 }
 
-func (r *reader) readJSONL(display string, br *bufio.Reader) error {
+// readJSONL reads JSON Lines. Lines with an html field are extracted on
+// GOMAXPROCS goroutines while reading goes on; their errors are reported in
+// input order once the file is read.
+func (r *reader) readJSONL(display string, br *bufio.Reader) (err error) {
+	r.pages = newPagePool()
+	defer func() {
+		if ferr := r.finishPages(); err == nil {
+			err = ferr
+		}
+	}()
 	line := 0
 	for {
 		b, err := readLine(br, r.maxLine)
@@ -225,6 +251,9 @@ func (r *reader) parse(where string, b []byte) (record, error) {
 	if a.Lang, err = str("lang", false); err != nil {
 		return rec, err
 	}
+	if rec.html, err = str("html", false); err != nil {
+		return rec, err
+	}
 	pub, err := str("published", false)
 	if err != nil {
 		return rec, err
@@ -294,9 +323,77 @@ func (r *reader) add(rec record) error {
 		return r.bad(rec.src, "duplicate id %q (first at %s)", rec.art.ID, first)
 	}
 	r.ids[rec.art.ID] = rec.src
+	if rec.html != "" {
+		r.pages.extract(len(r.records), rec.art, rec.html)
+		rec.html = ""
+	}
 	r.records = append(r.records, rec)
 	if r.progress != nil {
 		r.progress(len(r.records))
 	}
 	return nil
+}
+
+// pagePool extracts HTML pages on up to GOMAXPROCS goroutines; at most that
+// many pages are held at once beyond the one being read.
+type pagePool struct {
+	sem  chan struct{}
+	wg   sync.WaitGroup
+	mu   sync.Mutex
+	done map[int]pageResult // by index in reader.records
+}
+
+type pageResult struct {
+	art storyclust.Article
+	err error
+}
+
+func newPagePool() *pagePool {
+	return &pagePool{sem: make(chan struct{}, runtime.GOMAXPROCS(0)), done: map[int]pageResult{}}
+}
+
+// extract starts extracting page into a copy of art; fields art already has
+// win over extracted ones.
+func (p *pagePool) extract(idx int, art storyclust.Article, page string) {
+	p.sem <- struct{}{}
+	p.wg.Add(1)
+	go func() {
+		defer func() { <-p.sem; p.wg.Done() }()
+		a, err := storyclust.ExtractHTML(art, strings.NewReader(page))
+		p.mu.Lock()
+		p.done[idx] = pageResult{a, err}
+		p.mu.Unlock()
+	}()
+}
+
+// finishPages waits for the pages in flight and stores the extracted
+// articles in input order. A page without text is bad input: the first one
+// is the error, or with -skip-bad each is reported and its article dropped.
+func (r *reader) finishPages() error {
+	p := r.pages
+	r.pages = nil
+	if p == nil {
+		return nil
+	}
+	p.wg.Wait()
+	if len(p.done) == 0 {
+		return nil
+	}
+	kept := r.records[:0]
+	var firstErr error
+	for i, rec := range r.records {
+		if res, ok := p.done[i]; ok {
+			if res.err != nil {
+				if firstErr == nil {
+					firstErr = r.bad(rec.src, "%v", res.err)
+				}
+				continue
+			}
+			rec.art = res.art
+		}
+		kept = append(kept, rec)
+	}
+	clear(r.records[len(kept):])
+	r.records = kept
+	return firstErr
 }

@@ -167,6 +167,9 @@ func runContext(ctx context.Context, args []string, stdin io.Reader, stdout, std
 	if rd.skipped > 0 {
 		fmt.Fprintf(stderr, "storyclust %s: skipped %d bad input line(s)\n", cmd, rd.skipped)
 	}
+	if len(rd.records) == 0 {
+		fmt.Fprintf(stderr, "storyclust %s: no articles in the input\n", cmd)
+	}
 	for _, r := range rd.records {
 		if strings.TrimSpace(r.art.Title) == "" && strings.TrimSpace(r.art.Text) == "" {
 			fmt.Fprintf(stderr, "storyclust %s: %s: article %q has no title and no text; it will be a story of its own\n", cmd, r.src, r.art.ID)

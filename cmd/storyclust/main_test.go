@@ -4,6 +4,9 @@ import (
 	"bytes"
 	"encoding/json"
 	"flag"
+	"fmt"
+	"math/rand/v2"
+	"slices"
 	"os"
 	"path/filepath"
 	"strings"
@@ -207,4 +210,118 @@ func TestExplain(t *testing.T) {
 
 	code, _, _ = runCLI(t, "", "explain", "-a", "x")
 	assert.Equal(t, exitUsage, code)
+}
+
+// TestTroublesomeInput covers input that is odd but not wrong: the run
+// succeeds, says what it noticed on stderr, and loses no article.
+func TestTroublesomeInput(t *testing.T) {
+	dir := t.TempDir()
+	empty := filepath.Join(dir, "empty.jsonl")
+	require.NoError(t, os.WriteFile(empty, nil, 0o644))
+	for _, tc := range []struct {
+		name  string
+		stdin string
+		args  []string
+		msg   string
+		ids   []string
+	}{
+		{"invalid UTF-8", "{\"id\":\"a\",\"text\":\"caf\xe9 au lait\"}\n", nil, "<stdin>:1: invalid UTF-8 replaced with U+FFFD", []string{"a"}},
+		{"empty text", `{"id":"a","text":""}` + "\n" + `{"id":"b","text":"   "}` + "\n", nil, `article "a" has no title and no text`, []string{"a", "b"}},
+		{"empty file", "", []string{empty}, "no articles in the input", nil},
+		{"unknown language", `{"id":"a","lang":"fa","text":"هیئت روسی با وزیر امور خارجه ایران در تهران دیدار کرد"}` + "\n", nil, `warning: article "a": shingle: language "fa": unknown language; tokenized without stemming or stopwords`, []string{"a"}},
+		{"crlf and blank lines", "{\"id\":\"a\",\"text\":\"x\"}\r\n\r\n\n{\"id\":\"b\",\"text\":\"y\"}\r\n", nil, "", []string{"a", "b"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			code, out, errs := runCLI(t, tc.stdin, append([]string{"cluster"}, tc.args...)...)
+			require.Equal(t, exitOK, code, errs)
+			assert.Contains(t, errs, tc.msg)
+			var ids []string
+			for _, l := range strings.Split(strings.TrimSpace(out), "\n") {
+				if l == "" {
+					continue
+				}
+				var a assignmentLine
+				require.NoError(t, json.Unmarshal([]byte(l), &a))
+				assert.NotEmpty(t, a.Story)
+				ids = append(ids, a.ID)
+			}
+			assert.Equal(t, tc.ids, ids)
+		})
+	}
+
+	t.Run("strict unknown language", func(t *testing.T) {
+		code, _, errs := runCLI(t, `{"id":"a","lang":"fa","text":"x"}`+"\n", "cluster", "-strict-lang")
+		assert.Equal(t, exitInput, code)
+		assert.Contains(t, errs, `article "a": shingle: language "fa": unknown language`)
+	})
+	t.Run("20 MB article", func(t *testing.T) {
+		big := `{"id":"big","text":"` + strings.Repeat("word ", 4<<20) + `"}` + "\n"
+		code, out, errs := runCLI(t, big, "cluster")
+		assert.Equal(t, exitInput, code)
+		assert.Contains(t, errs, "<stdin>:1: line longer than the 4194304-byte limit (-max-bytes)")
+		assert.Empty(t, out)
+	})
+	t.Run("limit is configurable", func(t *testing.T) {
+		art := `{"id":"big","text":"` + strings.Repeat("word ", 60000) + `"}` + "\n"
+		code, _, errs := runCLI(t, art, "cluster", "-max-bytes", "200000")
+		assert.Equal(t, exitInput, code)
+		assert.Contains(t, errs, "line longer than the 200000-byte limit")
+		code, out, errs := runCLI(t, art, "cluster", "-max-bytes", "400000")
+		require.Equal(t, exitOK, code, errs)
+		assert.Contains(t, out, `"id":"big"`)
+	})
+}
+
+// TestEveryIDExactlyOnce is a property test: for random batches (random
+// articles, random bad lines skipped with -skip-bad), every accepted id
+// appears exactly once in the per-article output and in exactly one story.
+func TestEveryIDExactlyOnce(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 11))
+	words := strings.Fields("iran russia syria talks minister tehran moscow delegation visit flood river rain " +
+		"city council tram vote bank rates inflation euro market court trial judge verdict storm coast")
+	for round := 0; round < 20; round++ {
+		var in strings.Builder
+		var want []string
+		n := 1 + rng.IntN(40)
+		for i := 0; i < n; i++ {
+			if rng.IntN(8) == 0 {
+				in.WriteString("{broken\n")
+			}
+			id := fmt.Sprintf("r%d-%d", round, rng.IntN(60))
+			var text []string
+			for j := rng.IntN(80); j > 0; j-- {
+				text = append(text, words[rng.IntN(len(words))])
+			}
+			line, _ := json.Marshal(map[string]string{"id": id, "text": strings.Join(text, " ")})
+			in.Write(line)
+			in.WriteByte('\n')
+			if !slices.Contains(want, id) {
+				want = append(want, id)
+			}
+		}
+		for _, cmd := range [][]string{{"cluster", "-skip-bad"}, {"dedup", "-skip-bad"}, {"cluster", "-skip-bad", "-stories"}} {
+			code, out, errs := runCLI(t, in.String(), cmd...)
+			require.Equal(t, exitOK, code, errs)
+			var got []string
+			for _, l := range strings.Split(strings.TrimSpace(out), "\n") {
+				var v struct {
+					ID  string   `json:"id"`
+					IDs []string `json:"ids"`
+				}
+				require.NoError(t, json.Unmarshal([]byte(l), &v))
+				if v.ID != "" {
+					got = append(got, v.ID)
+				}
+				got = append(got, v.IDs...)
+			}
+			if cmd[len(cmd)-1] == "-stories" {
+				slices.Sort(got)
+				w := slices.Clone(want)
+				slices.Sort(w)
+				assert.Equal(t, w, got, "round %d: each id in exactly one story", round)
+			} else {
+				assert.Equal(t, want, got, "round %d %v: every id once, in input order", round, cmd)
+			}
+		}
+	}
 }

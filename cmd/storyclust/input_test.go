@@ -1,0 +1,109 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"io"
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func newTestReader(skipBad bool) *reader {
+	fields, _ := parseFields("")
+	return &reader{fields: fields, skipBad: skipBad, maxLine: 1 << 20, stderr: io.Discard, ids: map[string]string{}}
+}
+
+// FuzzReadJSONL feeds arbitrary bytes to the JSON Lines reader: it must
+// never panic, and with -skip-bad every accepted article has a unique,
+// non-empty id and valid UTF-8 fields.
+func FuzzReadJSONL(f *testing.F) {
+	f.Add([]byte(`{"id":"a","title":"t","text":"x","published":"2024-01-02"}` + "\n" + `{"id":7}`))
+	f.Add([]byte("not json\n\n{\"id\":\"a\"}\n{\"id\":\"a\"}"))
+	f.Add([]byte(`{"id":"\xff\xfe","text":"caf\xc3"}`))
+	f.Add([]byte(`{"id":"b","published":"2024-13-45T99:00:00Z","lang":["en"]}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		for _, skip := range []bool{true, false} {
+			r := newTestReader(skip)
+			r.maxLine = 256
+			err := r.readJSONL("fuzz", bufio.NewReader(bytes.NewReader(data)))
+			if skip && err != nil {
+				t.Fatalf("with skip-bad only I/O can fail, got %v", err)
+			}
+			seen := map[string]bool{}
+			for _, rec := range r.records {
+				a := rec.art
+				if a.ID == "" || seen[a.ID] {
+					t.Fatalf("bad or repeated id %q", a.ID)
+				}
+				seen[a.ID] = true
+				for _, s := range []string{a.ID, a.Title, a.Text, a.Source, a.URL, a.Lang} {
+					if !utf8.ValidString(s) {
+						t.Fatalf("invalid UTF-8 let through: %q", s)
+					}
+				}
+			}
+		}
+	})
+}
+
+func TestReadLineLimits(t *testing.T) {
+	long := strings.Repeat("y", 5000)
+	in := "short\n" + long + "\nafter\nlast-no-newline"
+	br := bufio.NewReaderSize(strings.NewReader(in), 16)
+	var got []string
+	for {
+		b, err := readLine(br, 100)
+		if err == errLineTooLong {
+			got = append(got, "<too long>")
+			continue
+		}
+		if len(b) == 0 && err == io.EOF {
+			break
+		}
+		got = append(got, string(b))
+		if err == io.EOF {
+			break
+		}
+		require.NoError(t, err)
+	}
+	assert.Equal(t, []string{"short", "<too long>", "after", "last-no-newline"}, got)
+}
+
+func TestParseTime(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		want string
+		bad  bool
+	}{
+		{"2024-02-29", "2024-02-29T00:00:00Z", false},
+		{"2024-02-29T10:11:12+02:00", "2024-02-29T08:11:12Z", false},
+		{"2024-02-29T10:11:12.123Z", "2024-02-29T10:11:12.123Z", false},
+		{" 2024-01-01 ", "2024-01-01T00:00:00Z", false},
+		{"2023-02-29", "", true},
+		{"01/02/2024", "", true},
+		{"yesterday", "", true},
+	} {
+		got, err := parseTime(tc.in)
+		if tc.bad {
+			assert.Error(t, err, tc.in)
+			continue
+		}
+		require.NoError(t, err, tc.in)
+		assert.Equal(t, tc.want, got.UTC().Format("2006-01-02T15:04:05.999Z07:00"), tc.in)
+	}
+}
+
+func TestParseFields(t *testing.T) {
+	m, err := parseFields("id=doc_id, published=date")
+	require.NoError(t, err)
+	assert.Equal(t, "doc_id date title", fmt.Sprint(m["id"], " ", m["published"], " ", m["title"]))
+	for _, bad := range []string{"id", "id=", "=x", "nope=x"} {
+		_, err := parseFields(bad)
+		assert.Error(t, err, bad)
+	}
+}
