@@ -483,3 +483,13 @@ func TestStemOnlyOwnScript(t *testing.T) {
 	assert.Equal(t, []string{french.Stem("élections", true)}, fr.Tokens(nil, "Élections"))
 	assert.NotEqual(t, "élections", french.Stem("élections", true))
 }
+
+func TestNGramsMatchesShingles(t *testing.T) {
+	for _, text := range append(seedTexts(t), "", "one", "one two") {
+		for _, n := range []int{1, 2, 5, 16} {
+			s := mustNew(t, Config{Lang: "en", WordN: n, Seed: 3})
+			assert.Equal(t, s.Shingles(nil, text), NGrams(nil, s.TokenHashes(nil, text), n, 3), "n=%d", n)
+		}
+	}
+	assert.Equal(t, NGrams(nil, []uint64{1, 2}, 1, 0), NGrams(nil, []uint64{1, 2}, 0, 0), "n < 1 acts as 1")
+}
