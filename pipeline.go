@@ -257,20 +257,20 @@ func (p *Pipeline) analyzeOne(d *doc, a *Article, input int, text string, toks [
 	d.art = a
 	d.input = input
 	d.published = a.Published
+	// Analyze text and title once: body tokens first, then the title's.
 	toks = s.Analyze(toks[:0], text)
-	d.body = make([]uint64, len(toks))
+	nb := len(toks)
+	toks = s.Analyze(toks, a.Title)
+	hashes := make([]uint64, len(toks))
 	for i := range toks {
-		d.body[i] = shingle.Hash(seed, toks[i].Term)
+		hashes[i] = shingle.Hash(seed, toks[i].Term)
 	}
-	d.length = len(toks)
+	d.body = hashes[:nb:nb]
+	d.length = nb
 	dupTokens := d.body
-	if len(dupTokens) == 0 {
+	if nb == 0 {
 		// A title-only article is compared by its title.
-		toks = s.Analyze(toks[:0], a.Title)
-		dupTokens = make([]uint64, len(toks))
-		for i := range toks {
-			dupTokens[i] = shingle.Hash(seed, toks[i].Term)
-		}
+		dupTokens = hashes[nb:]
 	}
 	d.dup = shingle.SortUnique(shingle.NGrams(nil, dupTokens, p.cfg.DupShingle, seed))
 	if !stories {
@@ -278,21 +278,18 @@ func (p *Pipeline) analyzeOne(d *doc, a *Article, input int, text string, toks [
 	}
 	// Story features: every content term, weighted up in the title and
 	// when capitalized inside a sentence (a name).
-	weights := map[uint64]float64{}
-	add := func(toks []shingle.Token, base float64) {
-		for i := range toks {
-			t := &toks[i]
-			w := base
-			if t.Cap && !t.Start && !isNumber(t.Term) {
-				w += p.cfg.NameBoost
-			}
-			h := shingle.Hash(seed, t.Term)
-			weights[h] += w
+	weights := make(map[uint64]float64, len(toks)/2)
+	for i := range toks {
+		t := &toks[i]
+		w := 1.0
+		if i >= nb {
+			w += p.cfg.TitleBoost
 		}
+		if t.Cap && !t.Start && !isNumber(t.Term) {
+			w += p.cfg.NameBoost
+		}
+		weights[hashes[i]] += w
 	}
-	add(s.Analyze(toks[:0], a.Title), 1+p.cfg.TitleBoost)
-	toks = s.Analyze(toks[:0], text)
-	add(toks, 1)
 	d.tf = make([]term, 0, len(weights))
 	for h, w := range weights {
 		d.tf = append(d.tf, term{h: h, w: 1 + math.Log(w)})
