@@ -131,7 +131,7 @@ func TestHTMLInputErrors(t *testing.T) {
 		stderr   string
 		ids      []string
 	}{
-		{"no text in page", good + empty, nil, exitInput, `<stdin>:2: article "shell": storyclust: no extractable text in HTML page`, nil},
+		{"no text in page", good + empty, nil, exitInput, `<stdin>:2: article "shell": extract: no extractable text in HTML page`, nil},
 		{"no text skipped", empty + good, []string{"-skip-bad"}, exitOK, "skipped 1 bad input line", []string{"ok"}},
 		{"html not a string", `{"id":"n","html":42}` + "\n", nil, exitInput, `field "html": want a string`, nil},
 		{"html null", `{"id":"n","text":"Some text here.","html":null}` + "\n", nil, exitOK, "", []string{"n"}},
@@ -204,7 +204,7 @@ func TestHTMLFiles(t *testing.T) {
 	empty := write("empty.html", []byte("<html><body></body></html>"))
 	code, _, errs = runCLI(t, "", "dedup", files[0], empty)
 	assert.Equal(t, exitInput, code)
-	assert.Contains(t, errs, "empty.html: article \"empty\": storyclust: no extractable text")
+	assert.Contains(t, errs, "empty.html: article \"empty\": extract: no extractable text")
 	code, _, errs = runCLI(t, "", "dedup", "-skip-bad", files[0], empty)
 	assert.Equal(t, exitOK, code, errs)
 	assert.Contains(t, errs, "(skipped)")

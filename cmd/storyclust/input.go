@@ -18,6 +18,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/storyclust/storyclust"
+	"github.com/storyclust/storyclust/extract"
 )
 
 // errBadInput marks errors in the user's data (exit code 1).
@@ -28,7 +29,7 @@ type record struct {
 	art  storyclust.Article
 	gold string // value of the -gold field, if asked for
 	src  string // file:line, for messages
-	html string // page to extract the article from (see storyclust.ExtractHTML), or ""
+	html string // page to extract the article from (see extract.Fill), or ""
 }
 
 // fieldMap maps the canonical field names to the names used in the input.
@@ -128,7 +129,7 @@ func (r *reader) readText(display, base string, in io.Reader, isHTML bool) error
 	id := strings.TrimSuffix(filepath.Base(base), filepath.Ext(base))
 	if isHTML {
 		// The extractor decodes legacy encodings (<meta charset>).
-		a, err := storyclust.FromHTML(id, bytes.NewReader(b), "")
+		a, err := extract.FromHTML(id, bytes.NewReader(b), "")
 		if err != nil {
 			return r.bad(display, "%v", err)
 		}
@@ -359,7 +360,7 @@ func (p *pagePool) extract(idx int, art storyclust.Article, page string) {
 	p.wg.Add(1)
 	go func() {
 		defer func() { <-p.sem; p.wg.Done() }()
-		a, err := storyclust.ExtractHTML(art, strings.NewReader(page))
+		a, err := extract.Fill(art, strings.NewReader(page))
 		p.mu.Lock()
 		p.done[idx] = pageResult{a, err}
 		p.mu.Unlock()
