@@ -62,8 +62,13 @@ type Config struct {
 
 	// DupShingle is the word n-gram size of the duplicate tier. Default 3.
 	DupShingle int
-	// DupThreshold is the containment of the shorter article's shingles in
-	// the longer one's above which the two are duplicates. Default 0.5.
+	// DupThreshold is the share of the shorter article found in the longer
+	// one above which the two are duplicates: at least DupThreshold of its
+	// shingles must be in the longer one's, and so must at least
+	// DupThreshold of its paragraphs (lines of DupMinShingles shingles or
+	// more, each found when DupThreshold of its own shingles are), so that
+	// two pages sharing one long block, such as a photo gallery, are not
+	// duplicates. Default 0.5.
 	DupThreshold float64
 	// DupMinShingles is the number of shingles an article needs before it
 	// can be a duplicate of another; shorter texts are compared by their
@@ -240,7 +245,7 @@ func New(cfg Config) (*Pipeline, error) {
 	// different lengths means a lower Jaccard: index at a Jaccard somewhat
 	// below the containment threshold, and weigh misses over false
 	// candidates (they are verified exactly anyway).
-	p.dupLSH = similarity.LSHConfig{K: c.K, Threshold: c.DupThreshold * 0.5, FPWeight: 0.2, FNWeight: 0.8}
+	p.dupLSH = similarity.LSHConfig{K: c.K, Threshold: c.DupThreshold / (3 - c.DupThreshold), FPWeight: 0.2, FNWeight: 0.8} // see dedup.go
 	p.storyLSH = similarity.LSHConfig{K: c.K, Threshold: c.StoryCandidate, FPWeight: 0.2, FNWeight: 0.8}
 	// Choose bands x rows once: OptimalParams is a numerical search.
 	for _, lc := range []*similarity.LSHConfig{&p.dupLSH, &p.storyLSH} {
