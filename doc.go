@@ -11,8 +11,10 @@
 //     stopwords and Snowball stemming in the article's language.
 //  3. Duplicate tier: word DupShingle-grams of the cleaned text, MinHash
 //     signatures and an LSH index (package similarity) propose candidate
-//     pairs, which are verified by the exact containment of the shorter
-//     article's shingles in the longer one's. Verified pairs form duplicate
+//     pairs, which are verified exactly: at least DupThreshold of the
+//     shorter article's shingles, and of its paragraphs, must be found in
+//     the longer one (the paragraph check keeps two pages that share one
+//     long block, such as a photo gallery, apart). Verified pairs form duplicate
 //     groups; each group's representative is its earliest published member
 //     (then the longest, then the smallest id), and the other members are
 //     marked as duplicates of it.
