@@ -108,56 +108,85 @@ type cleanLine struct {
 // the cleaned texts, index-aligned with arts.
 func cleanBatch(arts []Article, minRepeat int) []string {
 	lines := make([][]cleanLine, len(arts))
-	type ctxKey struct{ source, key string }
-	counts := map[ctxKey]int{}
-	var buf []byte
-	for i, a := range arts {
-		src := strings.ToLower(strings.TrimSpace(a.Source))
-		seen := map[string]bool{}
-		for _, raw := range strings.Split(a.Text, "\n") {
-			line := strings.TrimSpace(raw)
-			if line == "" {
-				continue
-			}
-			buf = lineKey(buf, line)
-			key := string(buf)
-			cl := cleanLine{text: line, key: key, drop: isFurniture(line, key)}
-			lines[i] = append(lines[i], cl)
-			if !cl.drop && !seen[key] {
-				seen[key] = true
-				counts[ctxKey{src, key}]++
-			}
+	counts := map[string]int{}
+	var (
+		buf  []byte
+		keys []string
+	)
+	for i := range arts {
+		lines[i], buf = splitCleanLines(arts[i].Text, buf)
+		keys = repeatKeys(keys[:0], &arts[i], lines[i])
+		for _, k := range keys {
+			counts[k]++
 		}
 	}
 	out := make([]string, len(arts))
-	var sb strings.Builder
-	for i, a := range arts {
-		src := strings.ToLower(strings.TrimSpace(a.Source))
-		total, repeated := 0, 0
-		rep := make([]bool, len(lines[i]))
-		for j, l := range lines[i] {
-			if l.drop {
-				continue
-			}
-			w := len(strings.Fields(l.key))
-			total += w
-			if counts[ctxKey{src, l.key}] >= minRepeat {
-				rep[j] = true
-				repeated += w
-			}
-		}
-		keepRepeated := 2*repeated > total
-		sb.Reset()
-		for j, l := range lines[i] {
-			if l.drop || (rep[j] && !keepRepeated) {
-				continue
-			}
-			if sb.Len() > 0 {
-				sb.WriteByte('\n')
-			}
-			sb.WriteString(l.text)
-		}
-		out[i] = sb.String()
+	for i := range arts {
+		out[i] = cleanText(&arts[i], lines[i], func(k string) int { return counts[k] }, minRepeat)
 	}
 	return out
+}
+
+// splitCleanLines splits a text into its non-empty trimmed lines with their
+// keys, the furniture lines marked.
+func splitCleanLines(text string, buf []byte) ([]cleanLine, []byte) {
+	var lines []cleanLine
+	for _, raw := range strings.Split(text, "\n") {
+		line := strings.TrimSpace(raw)
+		if line == "" {
+			continue
+		}
+		buf = lineKey(buf, line)
+		key := string(buf)
+		lines = append(lines, cleanLine{text: line, key: key, drop: isFurniture(line, key)})
+	}
+	return lines, buf
+}
+
+// repeatKey is the key under which a line of a's source is counted.
+func repeatKey(a *Article, key string) string {
+	return strings.ToLower(strings.TrimSpace(a.Source)) + "\x00" + key
+}
+
+// repeatKeys appends to dst the repeat keys of a's lines that are counted
+// toward repetition: each key of a line that is not furniture, once.
+func repeatKeys(dst []string, a *Article, lines []cleanLine) []string {
+	seen := map[string]bool{}
+	for _, l := range lines {
+		if !l.drop && !seen[l.key] {
+			seen[l.key] = true
+			dst = append(dst, repeatKey(a, l.key))
+		}
+	}
+	return dst
+}
+
+// cleanText joins the lines of a that are kept, given count, the number of
+// articles that contain a line (by repeat key).
+func cleanText(a *Article, lines []cleanLine, count func(repeatKey string) int, minRepeat int) string {
+	total, repeated := 0, 0
+	rep := make([]bool, len(lines))
+	for j, l := range lines {
+		if l.drop {
+			continue
+		}
+		w := len(strings.Fields(l.key))
+		total += w
+		if count(repeatKey(a, l.key)) >= minRepeat {
+			rep[j] = true
+			repeated += w
+		}
+	}
+	keepRepeated := 2*repeated > total
+	var sb strings.Builder
+	for j, l := range lines {
+		if l.drop || (rep[j] && !keepRepeated) {
+			continue
+		}
+		if sb.Len() > 0 {
+			sb.WriteByte('\n')
+		}
+		sb.WriteString(l.text)
+	}
+	return sb.String()
 }

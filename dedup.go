@@ -68,50 +68,56 @@ import (
 // least DupMinShingles shingles. It works on all CPUs.
 func (p *Pipeline) paragraphSets(docs []doc, need []bool) [][][]uint64 {
 	out := make([][][]uint64, len(docs))
-	n, seed := p.cfg.DupShingle, p.cfg.Seed
 	dedupParallel(len(docs), func() func(k int) {
-		var (
-			toks []uint64
-			ends []int
-			key  []byte
-		)
+		var sc paraScratch
 		return func(k int) {
-			if !need[k] {
-				return
+			if need[k] {
+				out[k] = p.paragraphsOf(docs[k].art, len(docs[k].dup), &sc)
 			}
-			a := docs[k].art
-			s, _ := p.shingler(a.Lang) // a language error was reported by analyze
-			// All paragraphs' sets in one array, cut up at the end.
-			flat := make([]uint64, 0, len(docs[k].dup)+len(docs[k].dup)/4)
-			ends = ends[:0]
-			for line := range strings.Lines(a.Text) {
-				line = strings.TrimSpace(line)
-				if line == "" {
-					continue
-				}
-				key = lineKey(key, line)
-				if isFurniture(line, string(key)) {
-					continue
-				}
-				toks = s.TokenHashes(toks[:0], line)
-				if len(toks) < p.cfg.DupMinShingles+n-1 {
-					continue
-				}
-				start := len(flat)
-				flat = shingle.NGrams(flat, toks, n, seed)
-				flat = flat[:start+len(shingle.SortUnique(flat[start:]))]
-				ends = append(ends, len(flat))
-			}
-			ps := make([][]uint64, len(ends))
-			start := 0
-			for i, end := range ends {
-				ps[i] = flat[start:end:end]
-				start = end
-			}
-			out[k] = ps
 		}
 	})
 	return out
+}
+
+type paraScratch struct {
+	toks []uint64
+	ends []int
+	key  []byte
+}
+
+// paragraphsOf returns the shingle sets of the paragraphs of a's text (see
+// paragraphSets); size hints the number of shingles of the whole text.
+func (p *Pipeline) paragraphsOf(a *Article, size int, sc *paraScratch) [][]uint64 {
+	n, seed := p.cfg.DupShingle, p.cfg.Seed
+	s, _ := p.shingler(a.Lang) // a language error was reported by analyze
+	// All paragraphs' sets in one array, cut up at the end.
+	flat := make([]uint64, 0, size+size/4)
+	sc.ends = sc.ends[:0]
+	for line := range strings.Lines(a.Text) {
+		line = strings.TrimSpace(line)
+		if line == "" {
+			continue
+		}
+		sc.key = lineKey(sc.key, line)
+		if isFurniture(line, string(sc.key)) {
+			continue
+		}
+		sc.toks = s.TokenHashes(sc.toks[:0], line)
+		if len(sc.toks) < p.cfg.DupMinShingles+n-1 {
+			continue
+		}
+		start := len(flat)
+		flat = shingle.NGrams(flat, sc.toks, n, seed)
+		flat = flat[:start+len(shingle.SortUnique(flat[start:]))]
+		sc.ends = append(sc.ends, len(flat))
+	}
+	ps := make([][]uint64, len(sc.ends))
+	start := 0
+	for i, end := range sc.ends {
+		ps[i] = flat[start:end:end]
+		start = end
+	}
+	return ps
 }
 
 // paragraphsFound returns the share of the paragraphs ps of which at least

@@ -374,21 +374,27 @@ func tfidf(docs []doc, idx []int) [][]term {
 	n := float64(len(idx))
 	out := make([][]term, len(idx))
 	for i, k := range idx {
-		ts := append([]term(nil), docs[k].tf...)
-		out[i] = ts
-		var norm float64
-		for i := range ts {
-			ts[i].w *= idf(n, float64(df[ts[i].h]))
-			norm += ts[i].w * ts[i].w
-		}
-		if norm > 0 {
-			norm = math.Sqrt(norm)
-			for i := range ts {
-				ts[i].w /= norm
-			}
-		}
+		out[i] = weigh(docs[k].tf, n, func(h uint64) int { return df[h] })
 	}
 	return out
+}
+
+// weigh returns a copy of the term frequencies tf weighted by the idf of n
+// documents with document frequencies df, L2-normalized.
+func weigh(tf []term, n float64, df func(h uint64) int) []term {
+	ts := append([]term(nil), tf...)
+	var norm float64
+	for i := range ts {
+		ts[i].w *= idf(n, float64(df(ts[i].h)))
+		norm += ts[i].w * ts[i].w
+	}
+	if norm > 0 {
+		norm = math.Sqrt(norm)
+		for i := range ts {
+			ts[i].w /= norm
+		}
+	}
+	return ts
 }
 
 // storyCandidates signs each doc's heaviest terms and returns the LSH
