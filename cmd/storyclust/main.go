@@ -78,6 +78,7 @@ type options struct {
 	explainB string
 	cfg      storyclust.Config
 	linkage  string
+	index    indexOptions // -state, -redis: see state.go
 }
 
 func main() {
@@ -128,6 +129,10 @@ func runContext(ctx context.Context, args []string, stdin io.Reader, stdout, std
 	}
 	if cmd != "eval" && o.gold != "" {
 		fmt.Fprintf(stderr, "storyclust %s: -gold is only for eval\n", cmd)
+		return exitUsage
+	}
+	if err := o.index.check(cmd); err != nil {
+		fmt.Fprintf(stderr, "storyclust %s: %v\n", cmd, err)
 		return exitUsage
 	}
 	if o.linkage != "" {
@@ -198,9 +203,13 @@ func runContext(ctx context.Context, args []string, stdin io.Reader, stdout, std
 		return exitOK
 	}
 	var res *storyclust.Result
-	if cmd == "dedup" {
+	code := exitInput
+	switch {
+	case o.index.enabled():
+		res, code, err = runIndexed(ctx, &o.index, o.cfg, arts)
+	case cmd == "dedup":
 		res, err = p.Dedup(ctx, arts)
-	} else {
+	default:
 		res, err = p.Run(ctx, arts)
 	}
 	prog.finish()
@@ -209,7 +218,7 @@ func runContext(ctx context.Context, args []string, stdin io.Reader, stdout, std
 		if ctx.Err() != nil {
 			return exitIO
 		}
-		return exitInput
+		return code
 	}
 	for _, w := range res.Warnings {
 		fmt.Fprintf(stderr, "storyclust %s: warning: %s\n", cmd, w)
@@ -258,6 +267,7 @@ func newFlagSet(name string, o *options, stderr io.Writer) *flag.FlagSet {
 	fs.StringVar(&o.linkage, "linkage", "average", "story linkage: average, single or complete")
 	fs.Float64Var(&o.cfg.DupThreshold, "dup-threshold", 0.5, "containment above which two articles are duplicates")
 	fs.Uint64Var(&o.cfg.Seed, "seed", 0, "hash seed")
+	o.index.register(fs)
 	return fs
 }
 
