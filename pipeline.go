@@ -331,14 +331,32 @@ func (p *Pipeline) stories(docs []doc, rep []int) ([]int, error) {
 	if err != nil {
 		return nil, err
 	}
-	edges := make([]cluster.Edge, 0, len(pairs))
-	for _, pr := range pairs {
-		a, b := &docs[reps[pr.A]], &docs[reps[pr.B]]
-		s := p.storySim(a, b)
+	// Score the candidates on all CPUs (each chunk writes its own slots of
+	// sims, so the result does not depend on scheduling), then keep the
+	// pairs with any similarity, in candidate order.
+	const pairChunk = 1024
+	sims := make([]float64, len(pairs))
+	dedupParallel((len(pairs)+pairChunk-1)/pairChunk, func() func(c int) {
+		return func(c int) {
+			for i := c * pairChunk; i < min((c+1)*pairChunk, len(pairs)); i++ {
+				pr := pairs[i]
+				sims[i] = p.storySim(&docs[reps[pr.A]], &docs[reps[pr.B]])
+			}
+		}
+	})
+	n := 0
+	for _, s := range sims {
 		if s > 0 {
-			edges = append(edges, cluster.Edge{A: pr.A, B: pr.B, Sim: s})
+			n++
 		}
 	}
+	edges := make([]cluster.Edge, 0, n)
+	for i, pr := range pairs {
+		if sims[i] > 0 {
+			edges = append(edges, cluster.Edge{A: pr.A, B: pr.B, Sim: sims[i]})
+		}
+	}
+	pairs, sims = nil, nil
 	lab, err := p.clusterer.Cluster(nil, len(reps), edges)
 	if err != nil {
 		return nil, err
