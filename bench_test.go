@@ -16,18 +16,11 @@ package storyclust
 //	go test -run '^$' -bench 'Stage|EndToEnd' -benchmem -cpu 1 .
 
 import (
-	"bufio"
-	"compress/gzip"
 	"context"
-	"encoding/json"
 	"fmt"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
-	"time"
 
 	"github.com/storyclust/storyclust/shingle"
 )
@@ -35,60 +28,12 @@ import (
 // benchSizes are the batch sizes of every benchmark.
 var benchSizes = []int{1000, 5000}
 
-var benchCorpus struct {
-	sync.Mutex
-	arts []Article
-}
-
 // benchArticles returns the first n articles of allsides-20k.jsonl.gz
 // (cached across benchmarks; the file is read only as far as needed) and
 // the bytes of their titles and texts. It skips when the file is absent.
 func benchArticles(b *testing.B, n int) ([]Article, int64) {
 	b.Helper()
-	benchCorpus.Lock()
-	defer benchCorpus.Unlock()
-	if len(benchCorpus.arts) < n {
-		path := filepath.Join(sharedData, "allsides-20k.jsonl.gz")
-		f, err := os.Open(path)
-		if os.IsNotExist(err) {
-			b.Skipf("%s not found: the benchmarks run on the AllSides set in ../shared/data beside the repository", path)
-		}
-		if err != nil {
-			b.Fatal(err)
-		}
-		defer f.Close()
-		gz, err := gzip.NewReader(f)
-		if err != nil {
-			b.Fatal(err)
-		}
-		sc := bufio.NewScanner(gz)
-		sc.Buffer(make([]byte, 1<<20), 64<<20)
-		var arts []Article
-		for len(arts) < n && sc.Scan() {
-			var row struct {
-				ID     string `json:"doc_id"`
-				Title  string `json:"title"`
-				Text   string `json:"text"`
-				Source string `json:"source"`
-				URL    string `json:"url"`
-				Date   string `json:"date"`
-			}
-			if err := json.Unmarshal(sc.Bytes(), &row); err != nil {
-				b.Fatalf("%s line %d: %v", path, len(arts)+1, err)
-			}
-			a := Article{ID: row.ID, Title: row.Title, Text: row.Text, Source: row.Source, URL: row.URL}
-			a.Published, _ = time.Parse(time.DateOnly, row.Date) // zero when absent or malformed
-			arts = append(arts, a)
-		}
-		if err := sc.Err(); err != nil {
-			b.Fatal(err)
-		}
-		if len(arts) < n {
-			b.Fatalf("%s has %d articles, want at least %d", path, len(arts), n)
-		}
-		benchCorpus.arts = arts
-	}
-	arts := benchCorpus.arts[:n:n]
+	arts := loadAllSidesArticles(b, n)
 	var bytes int64
 	for i := range arts {
 		bytes += int64(len(arts[i].Title) + len(arts[i].Text))

@@ -13,15 +13,11 @@ package storyclust
 // math/rand/v2 generator each time the tests run.
 
 import (
-	"bufio"
-	"compress/gzip"
 	"context"
 	"encoding/json"
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -69,25 +65,14 @@ func loadAllSides(tb testing.TB, n int) []allSidesDoc {
 	if len(allSidesCache.docs) >= n {
 		return allSidesCache.docs[:n:n]
 	}
-	path := filepath.Join(sharedData, "allsides-20k.jsonl.gz")
-	f, err := os.Open(path)
-	if os.IsNotExist(err) {
-		tb.Skipf("%s not found: the near-duplicate benchmark is generated from the AllSides set in ../shared/data beside the repository", path)
-	}
-	require.NoError(tb, err)
-	defer f.Close()
-	gz, err := gzip.NewReader(f)
-	require.NoError(tb, err)
-	sc := bufio.NewScanner(gz)
-	sc.Buffer(make([]byte, 1<<20), 64<<20)
 	var docs []allSidesDoc
-	for len(docs) < n && sc.Scan() {
+	scanShared(tb, "allsides-20k.jsonl.gz", "the articles the near-duplicate benchmark is generated from", func(line []byte) bool {
 		var d allSidesDoc
-		require.NoError(tb, json.Unmarshal(sc.Bytes(), &d))
+		require.NoError(tb, json.Unmarshal(line, &d))
 		docs = append(docs, d)
-	}
-	require.NoError(tb, sc.Err())
-	require.Len(tb, docs, n, "%s has fewer than %d articles", path, n)
+		return len(docs) < n
+	})
+	require.Len(tb, docs, n, "allsides-20k.jsonl.gz has fewer than %d articles", n)
 	allSidesCache.docs = docs
 	return docs[:n:n]
 }

@@ -7,7 +7,9 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -17,26 +19,36 @@ import (
 // sharedData is where the labeled sets live, relative to the package.
 const sharedData = "../shared/data"
 
-// loadLabeled reads a gzip JSON Lines set from ../shared/data with its gold
-// labels, skipping the test when the file is absent.
-func loadLabeled(t testing.TB, name string) ([]Article, []string) {
-	t.Helper()
+// scanShared calls row with each line of the gzip JSON Lines file
+// ../shared/data/name until row returns false. It skips tb, saying what the
+// file is for, when the file is absent.
+func scanShared(tb testing.TB, name, usedFor string, row func(line []byte) bool) {
+	tb.Helper()
 	path := filepath.Join(sharedData, name)
 	f, err := os.Open(path)
 	if os.IsNotExist(err) {
-		t.Skipf("%s not found: the labeled data sets live in ../shared/data beside the repository", path)
+		tb.Skipf("%s not found: %s live in ../shared/data beside the repository", path, usedFor)
 	}
-	require.NoError(t, err)
+	require.NoError(tb, err)
 	defer f.Close()
 	gz, err := gzip.NewReader(f)
-	require.NoError(t, err)
+	require.NoError(tb, err)
 	sc := bufio.NewScanner(gz)
 	sc.Buffer(make([]byte, 1<<20), 64<<20)
+	for sc.Scan() && row(sc.Bytes()) {
+	}
+	require.NoError(tb, sc.Err())
+}
+
+// loadLabeled reads a labeled set from ../shared/data with its gold labels,
+// skipping the test when the file is absent.
+func loadLabeled(t testing.TB, name string) ([]Article, []string) {
+	t.Helper()
 	var (
 		arts []Article
 		gold []string
 	)
-	for sc.Scan() {
+	scanShared(t, name, "the labeled data sets", func(line []byte) bool {
 		var row struct {
 			ID    string `json:"doc_id"`
 			Title string `json:"title"`
@@ -46,17 +58,53 @@ func loadLabeled(t testing.TB, name string) ([]Article, []string) {
 			Src   string `json:"source"`
 			Out   string `json:"outlet"`
 		}
-		require.NoError(t, json.Unmarshal(sc.Bytes(), &row))
+		require.NoError(t, json.Unmarshal(line, &row))
 		a := Article{ID: row.ID, Title: row.Title, Text: row.Text, Source: row.Src + row.Out}
 		if row.Date != "" {
+			var err error
 			a.Published, err = time.Parse(time.DateOnly, row.Date)
 			require.NoError(t, err)
 		}
 		arts = append(arts, a)
 		gold = append(gold, fmt.Sprint(row.Gold))
-	}
-	require.NoError(t, sc.Err())
+		return true
+	})
 	return arts, gold
+}
+
+var allSidesArticles struct {
+	sync.Mutex
+	arts []Article
+}
+
+// loadAllSidesArticles returns the first n articles of allsides-20k.jsonl.gz
+// (read only as far as needed, and cached; the slice is the caller's own),
+// skipping when it is absent. Dates that are not YYYY-MM-DD are left zero.
+func loadAllSidesArticles(tb testing.TB, n int) []Article {
+	tb.Helper()
+	allSidesArticles.Lock()
+	defer allSidesArticles.Unlock()
+	if len(allSidesArticles.arts) < n {
+		var arts []Article
+		scanShared(tb, "allsides-20k.jsonl.gz", "the benchmark articles", func(line []byte) bool {
+			var row struct {
+				ID     string `json:"doc_id"`
+				Title  string `json:"title"`
+				Text   string `json:"text"`
+				Source string `json:"source"`
+				URL    string `json:"url"`
+				Date   string `json:"date"`
+			}
+			require.NoError(tb, json.Unmarshal(line, &row))
+			a := Article{ID: row.ID, Title: row.Title, Text: row.Text, Source: row.Source, URL: row.URL}
+			a.Published, _ = time.Parse(time.DateOnly, row.Date)
+			arts = append(arts, a)
+			return len(arts) < n
+		})
+		require.Len(tb, arts, n, "allsides-20k.jsonl.gz has fewer than %d articles", n)
+		allSidesArticles.arts = arts
+	}
+	return slices.Clone(allSidesArticles.arts[:n])
 }
 
 // loadSeeds reads testdata/seeds/*.txt as articles with the file base name

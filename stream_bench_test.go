@@ -1,15 +1,11 @@
 package storyclust
 
 import (
-	"bufio"
 	"bytes"
-	"compress/gzip"
 	"context"
-	"encoding/json"
 	"fmt"
 	"math/rand/v2"
 	"os"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -18,40 +14,6 @@ import (
 
 	"github.com/stretchr/testify/require"
 )
-
-// loadAllsides reads the first n articles of ../shared/data/allsides-20k,
-// skipping the test or benchmark when the file is absent.
-func loadAllsidesN(tb testing.TB, n int) []Article {
-	tb.Helper()
-	path := filepath.Join(sharedData, "allsides-20k.jsonl.gz")
-	f, err := os.Open(path)
-	if os.IsNotExist(err) {
-		tb.Skipf("%s not found: the benchmark data lives in ../shared/data beside the repository", path)
-	}
-	require.NoError(tb, err)
-	defer f.Close()
-	gz, err := gzip.NewReader(f)
-	require.NoError(tb, err)
-	sc := bufio.NewScanner(gz)
-	sc.Buffer(make([]byte, 1<<20), 64<<20)
-	var arts []Article
-	for len(arts) < n && sc.Scan() {
-		var row struct {
-			ID, Title, Text, Date, Source string
-		}
-		row.ID = ""
-		var raw map[string]any
-		require.NoError(tb, json.Unmarshal(sc.Bytes(), &raw))
-		str := func(k string) string { s, _ := raw[k].(string); return s }
-		a := Article{ID: str("doc_id"), Title: str("title"), Text: str("text"), Source: str("source")}
-		if d := str("date"); d != "" {
-			a.Published, _ = time.Parse(time.DateOnly, d)
-		}
-		arts = append(arts, a)
-	}
-	require.NoError(tb, sc.Err())
-	return arts
-}
 
 // synthesize returns total articles made from base: the originals first,
 // then variants in which each word is replaced, with probability 0.35, by a
@@ -132,7 +94,7 @@ func streamBuiltIndex(b *testing.B, n int) *streamBenchIndex {
 	if bi := streamBenchIndexes[n]; bi != nil {
 		return bi
 	}
-	base := loadAllsidesN(b, 20000)
+	base := loadAllSidesArticles(b, 20000)
 	arts := synthArticles(base, n, 1)
 	ix, err := NewIndex(IndexConfig{})
 	require.NoError(b, err)
@@ -242,7 +204,7 @@ func BenchmarkIndexLoad(b *testing.B) {
 // of 1000 articles.
 func BenchmarkRedisAdd(b *testing.B) {
 	srv := startRedis(b)
-	base := loadAllsidesN(b, 1000)
+	base := loadAllSidesArticles(b, 1000)
 	ix, err := NewIndex(IndexConfig{Redis: sharedConfig(srv)})
 	require.NoError(b, err)
 	defer ix.Close()

@@ -307,7 +307,7 @@ func TestStreamMemoryAfterEviction(t *testing.T) {
 	if testing.Short() {
 		t.Skip("slow")
 	}
-	arts := slices.DeleteFunc(loadAllsidesN(t, 3300), func(a Article) bool { return a.Published.IsZero() })
+	arts := slices.DeleteFunc(loadAllSidesArticles(t, 3300), func(a Article) bool { return a.Published.IsZero() })
 	slices.SortStableFunc(arts, func(a, b Article) int { return a.Published.Compare(b.Published) })
 	cut := arts[2*len(arts)/3].Published
 	var rest []Article
