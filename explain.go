@@ -171,12 +171,18 @@ func (p *Pipeline) linkageDistance(bt *batch, ka, kb int) float64 {
 			mb = append(mb, k)
 		}
 	}
-	top := func(k int) []uint64 { return topTerms(bt.docs[k].terms, p.cfg.TopTerms) }
+	sign := func(k int) similarity.Signature {
+		return p.signer.Sign(nil, topTerms(bt.docs[k].terms, p.cfg.TopTerms))
+	}
+	sigB := make([]similarity.Signature, len(mb))
+	for x, j := range mb {
+		sigB[x] = sign(j)
+	}
 	var sum float64
 	for _, i := range ma {
-		si := p.signer.Sign(nil, top(i))
-		for _, j := range mb {
-			if sharesBand(si, p.signer.Sign(nil, top(j)), p.storyLSH.Bands, p.storyLSH.Rows) {
+		si := sign(i)
+		for x, j := range mb {
+			if sharesBand(si, sigB[x], p.storyLSH.Bands, p.storyLSH.Rows) {
 				sum += p.storySim(&bt.docs[i], &bt.docs[j])
 			}
 		}
