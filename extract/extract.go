@@ -18,6 +18,7 @@ import (
 	"io"
 	"net/url"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/markusmobius/go-htmldate"
@@ -27,6 +28,7 @@ import (
 	"golang.org/x/text/transform"
 
 	"github.com/storyclust/storyclust"
+	"github.com/storyclust/storyclust/shingle"
 )
 
 // ErrNoContent reports an HTML page from which no article text could be
@@ -56,8 +58,11 @@ func FromHTML(id string, page io.Reader, pageURL string) (storyclust.Article, er
 //     of the page's canonical URL, else the site name the page declares.
 //
 // a.URL, when it is an absolute URL, is also passed to the extractor; a URL
-// that does not parse is kept as it is but otherwise ignored. Lang and ID
-// are never changed.
+// that does not parse is kept as it is but otherwise ignored. ID is never
+// changed. An empty Lang is set to the language the extractor detects in the
+// text (an ISO 639-1 code) when package shingle has a stemmer for it, so
+// that such a page is stemmed in its own language; otherwise it stays empty
+// (Config.Lang applies).
 //
 // The page is read to the end. Bytes that are valid UTF-8 are taken as
 // UTF-8; anything else is decoded by the HTML5 encoding rules (byte order
@@ -70,13 +75,38 @@ func FromHTML(id string, page io.Reader, pageURL string) (storyclust.Article, er
 // README); Fill is safe for concurrent use, so a caller with many
 // pages can run it on several goroutines.
 func Fill(a storyclust.Article, page io.Reader) (storyclust.Article, error) {
+	return fill(a, page, variant{})
+}
+
+// variant selects the shortcuts fill takes; the zero value is Fill. Tests
+// and benchmarks compare the results with and without each.
+type variant struct {
+	noPrepass   bool // parse the page as it is, without strip
+	allMetadata bool // let go-trafilatura look for author, categories and tags
+}
+
+// fill is Fill, with the shortcuts v selects.
+func fill(a storyclust.Article, page io.Reader, v variant) (storyclust.Article, error) {
 	b, err := io.ReadAll(page)
 	if err != nil {
 		return a, fmt.Errorf("article %q: reading HTML: %w", a.ID, err)
 	}
-	doc, err := parseHTML(b)
+	b, err = decodeHTML(b)
+	if err == nil && !v.noPrepass {
+		// Scripts, styles, inline SVG and comments are most of a typical
+		// news page and the extractor drops them anyway: parsing them costs
+		// tree nodes that every later step walks or clones.
+		b = strip(make([]byte, 0, len(b)), b)
+	}
+	var doc *html.Node
+	if err == nil {
+		doc, err = html.Parse(bytes.NewReader(b))
+	}
 	if err != nil {
 		return a, fmt.Errorf("article %q: parsing HTML: %w", a.ID, err)
+	}
+	if !v.allMetadata {
+		skipUnusedMetadata(doc)
 	}
 	opts := trafilatura.Options{
 		// Reader comments are not part of the article and would make two
@@ -130,23 +160,50 @@ func Fill(a storyclust.Article, page io.Reader) (storyclust.Article, error) {
 	if a.Text == "" {
 		a.Text = dropTitleLine(text, a.Title, md.Title)
 	}
+	if a.Lang == "" {
+		a.Lang = supportedLang(md.Language)
+	}
 	if strings.TrimSpace(a.Text) == "" {
 		return a, fmt.Errorf("article %q: %w", a.ID, ErrNoContent)
 	}
 	return a, nil
 }
 
-// parseHTML decodes b (UTF-8 if valid, else by the HTML5 sniffing rules)
-// and parses it. Unicode normalization is left to the analyzer (package
-// shingle normalizes every text).
-func parseHTML(b []byte) (*html.Node, error) {
-	var r io.Reader = bytes.NewReader(b)
-	if !utf8.Valid(b) {
-		enc, _, _ := charset.DetermineEncoding(b, "text/html")
-		r = transform.NewReader(r, enc.NewDecoder())
+// decodeHTML returns b as UTF-8: b itself if it is valid UTF-8, else b
+// decoded by the HTML5 sniffing rules (byte order mark, <meta charset>,
+// then windows-1252). Unicode normalization is left to the analyzer
+// (package shingle normalizes every text).
+func decodeHTML(b []byte) ([]byte, error) {
+	if utf8.Valid(b) {
+		return b, nil
 	}
-	return html.Parse(r)
+	enc, _, _ := charset.DetermineEncoding(b, "text/html")
+	out, _, err := transform.Bytes(enc.NewDecoder(), b)
+	return out, err
 }
+
+// supportedLang returns the ISO 639-1 code lang if the storyclust analyzer
+// has stopwords and a stemmer for it, else "".
+func supportedLang(lang string) string {
+	if lang == "" {
+		return ""
+	}
+	if ok, found := langCache.Load(lang); found {
+		if ok.(bool) {
+			return lang
+		}
+		return ""
+	}
+	_, err := shingle.New(shingle.Config{Lang: lang})
+	langCache.Store(lang, err == nil)
+	if err != nil {
+		return ""
+	}
+	return lang
+}
+
+// langCache maps language codes to whether package shingle supports them.
+var langCache sync.Map
 
 // nodeText returns the text of an extracted content tree with one line per
 // block (paragraph, heading, list item, quote, table row...), whitespace
