@@ -1,9 +1,15 @@
 package storyclust
 
 import (
+	"runtime"
+	"slices"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
+	"unsafe"
+
+	"github.com/storyclust/storyclust/shingle"
 )
 
 // Page furniture removal.
@@ -43,6 +49,7 @@ func init() {
 		"loading", "close", "skip to content", "accept", "ok",
 	} {
 		furniturePhrases[s] = true
+		maxPhraseLen = max(maxPhraseLen, len(s))
 	}
 }
 
@@ -58,21 +65,78 @@ var cookieCompanions = []string{
 // lineKey normalizes a line for comparison: lower case, runs of spaces and
 // punctuation collapsed to one space, trimmed.
 func lineKey(dst []byte, line string) []byte {
-	dst = dst[:0]
-	space := false
-	for _, r := range line {
-		if unicode.IsLetter(r) || unicode.IsDigit(r) {
-			if space && len(dst) > 0 {
-				dst = append(dst, ' ')
-			}
-			space = false
-			dst = utf8.AppendRune(dst, unicode.ToLower(r))
-		} else {
-			space = true
-		}
-	}
+	dst, _ = lineKeyWords(dst, line)
 	return dst
 }
+
+// lineKeyWords is lineKey that also returns the number of words of the key
+// (len(strings.Fields(key))). ASCII bytes take a fast path (a table gives
+// the same result as unicode.IsLetter, IsDigit and ToLower).
+func lineKeyWords(dst []byte, line string) ([]byte, int) {
+	buf := slices.Grow(dst[:0], len(line)+utf8.UTFMax+1)
+	buf = buf[:cap(buf)]
+	n, words := 0, 0
+	space := false
+	for i := 0; i < len(line); {
+		c := line[i]
+		if c < utf8.RuneSelf {
+			i++
+			m := asciiKey[c]
+			if m == 0 {
+				space = true
+				continue
+			}
+			if n+2 > len(buf) {
+				buf = slices.Grow(buf[:n], len(line)-i+utf8.UTFMax+2)
+				buf = buf[:cap(buf)]
+			}
+			if space && n > 0 {
+				buf[n] = ' '
+				n++
+				words++
+			}
+			space = false
+			buf[n] = m
+			n++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(line[i:])
+		i += size
+		if !unicode.IsLetter(r) && !unicode.IsDigit(r) {
+			space = true
+			continue
+		}
+		if n+utf8.UTFMax+1 > len(buf) {
+			buf = slices.Grow(buf[:n], len(line)-i+2*utf8.UTFMax+2)
+			buf = buf[:cap(buf)]
+		}
+		if space && n > 0 {
+			buf[n] = ' '
+			n++
+			words++
+		}
+		space = false
+		n += utf8.EncodeRune(buf[n:], unicode.ToLower(r))
+	}
+	if n > 0 {
+		words++
+	}
+	return buf[:n], words
+}
+
+// asciiKey maps an ASCII letter or digit to itself lower-cased, and any
+// other ASCII byte to 0.
+var asciiKey = func() (t [utf8.RuneSelf]byte) {
+	for c := range t {
+		switch {
+		case 'a' <= c && c <= 'z', '0' <= c && c <= '9':
+			t[c] = byte(c)
+		case 'A' <= c && c <= 'Z':
+			t[c] = byte(c) + 'a' - 'A'
+		}
+	}
+	return t
+}()
 
 func isTeaser(line string) bool {
 	return strings.HasSuffix(line, "…") || strings.HasSuffix(line, "...") || strings.HasSuffix(line, ". . .")
@@ -95,8 +159,11 @@ func isFurniture(line, key string) bool {
 	if key == "" {
 		return true
 	}
-	return isTeaser(line) || furniturePhrases[key] || isCookieNotice(key)
+	return isTeaser(line) || (len(key) <= maxPhraseLen && furniturePhrases[key]) || isCookieNotice(key)
 }
+
+// maxPhraseLen is the length of the longest furniture phrase (set by init).
+var maxPhraseLen int
 
 type cleanLine struct {
 	text string
@@ -105,26 +172,158 @@ type cleanLine struct {
 }
 
 // cleanBatch removes page furniture from every article's text and returns
-// the cleaned texts, index-aligned with arts.
+// the cleaned texts, index-aligned with arts. It works on all CPUs and
+// counts lines by a 64-bit hash of (source, key) rather than by the key
+// string (as the Index does, see stream_clean.go); FurnitureKeys and
+// CleanText, the string-keyed form, give the same result unless two keys
+// collide in 64 bits. The result does not depend on GOMAXPROCS.
 func cleanBatch(arts []Article, minRepeat int) []string {
-	lines := make([][]cleanLine, len(arts))
-	counts := map[string]int{}
-	var (
-		buf  []byte
-		keys []string
-	)
-	for i := range arts {
-		lines[i], buf = splitCleanLines(arts[i].Text, buf)
-		keys = repeatKeys(keys[:0], &arts[i], lines[i])
-		for _, k := range keys {
-			counts[k]++
+	lines := make([]hashedLines, len(arts))
+	dedupParallel(len(arts), func() func(i int) {
+		var buf []byte
+		return func(i int) {
+			buf = lines[i].split(&arts[i], buf)
+		}
+	})
+	counts := countLines(lines)
+	out := make([]string, len(arts))
+	dedupParallel(len(arts), func() func(i int) {
+		return func(i int) {
+			out[i] = lines[i].clean(counts, minRepeat)
+		}
+	})
+	return out
+}
+
+// hashedLines is an article's text split into non-empty trimmed lines, for
+// cleanBatch.
+type hashedLines struct {
+	lines []hashedLine
+	uniq  []uint64 // sorted unique hashes of the lines that are not furniture
+}
+
+type hashedLine struct {
+	text  string
+	hash  uint64 // hash of (source, key)
+	words int32  // words of the key
+	drop  bool   // furniture by its content
+}
+
+// split fills hl from a's text; buf is scratch space, returned for reuse.
+func (hl *hashedLines) split(a *Article, buf []byte) []byte {
+	src := shingle.HashString(0x6c696e6573, strings.ToLower(strings.TrimSpace(a.Source)))
+	n := strings.Count(a.Text, "\n") + 1
+	hl.lines = make([]hashedLine, 0, n)
+	for raw := range strings.Lines(a.Text) {
+		line := strings.TrimSpace(raw)
+		if line == "" {
+			continue
+		}
+		var words int
+		buf, words = lineKeyWords(buf, line)
+		key := unsafe.String(unsafe.SliceData(buf), len(buf)) // not kept
+		l := hashedLine{text: line, words: int32(words), drop: isFurniture(line, key)}
+		if !l.drop {
+			l.hash = mix64(src*0x9e3779b185ebca87 + shingle.Hash(0, buf))
+			hl.uniq = append(hl.uniq, l.hash)
+		}
+		hl.lines = append(hl.lines, l)
+	}
+	slices.Sort(hl.uniq)
+	hl.uniq = slices.Compact(hl.uniq)
+	return buf
+}
+
+// lineCounts maps a line hash to the number of articles that contain it,
+// sharded by hash so that it can be counted on all CPUs.
+type lineCounts []map[uint64]int32
+
+func (c lineCounts) get(h uint64) int32 { return c[h%uint64(len(c))][h] }
+
+// countLines counts, for every line hash, the articles whose uniq holds it.
+// Each shard is counted by one goroutine over all articles.
+func countLines(lines []hashedLines) lineCounts {
+	total := 0
+	for i := range lines {
+		total += len(lines[i].uniq)
+	}
+	shards := max(1, min(runtime.GOMAXPROCS(0), 16))
+	c := make(lineCounts, shards)
+	var wg sync.WaitGroup
+	for s := range shards {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			m := make(map[uint64]int32, total/shards+1)
+			for i := range lines {
+				for _, h := range lines[i].uniq {
+					if h%uint64(shards) == uint64(s) {
+						m[h]++
+					}
+				}
+			}
+			c[s] = m
+		}()
+	}
+	wg.Wait()
+	return c
+}
+
+// clean joins the lines that are kept, as cleanText does.
+func (hl *hashedLines) clean(counts lineCounts, minRepeat int) string {
+	return hl.join(hl.repeated(counts, minRepeat))
+}
+
+// repeated returns which lines are dropped as repeated (nil if none), by
+// the rule of cleanText: lines in at least minRepeat articles, unless they
+// are most of the article's words.
+func (hl *hashedLines) repeated(counts lineCounts, minRepeat int) []bool {
+	total, repeated := 0, 0
+	var rep []bool
+	for j, l := range hl.lines {
+		if l.drop {
+			continue
+		}
+		total += int(l.words)
+		if int(counts.get(l.hash)) >= minRepeat {
+			if rep == nil {
+				rep = make([]bool, len(hl.lines))
+			}
+			rep[j] = true
+			repeated += int(l.words)
 		}
 	}
-	out := make([]string, len(arts))
-	for i := range arts {
-		out[i] = cleanText(&arts[i], lines[i], func(k string) int { return counts[k] }, minRepeat)
+	if 2*repeated > total {
+		return nil
 	}
-	return out
+	return rep
+}
+
+// kept reports whether line j is kept, given the result of repeated.
+func (hl *hashedLines) kept(j int, rep []bool) bool {
+	return !hl.lines[j].drop && (rep == nil || !rep[j])
+}
+
+// join joins the kept lines with line breaks.
+func (hl *hashedLines) join(rep []bool) string {
+	size := 0
+	for j, l := range hl.lines {
+		if hl.kept(j, rep) {
+			size += len(l.text) + 1
+		}
+	}
+	var sb strings.Builder
+	sb.Grow(size)
+	for j, l := range hl.lines {
+		if !hl.kept(j, rep) {
+			continue
+		}
+		if sb.Len() > 0 {
+			sb.WriteByte('\n')
+		}
+		sb.WriteString(l.text)
+	}
+	return sb.String()
 }
 
 // splitCleanLines splits a text into its non-empty trimmed lines with their

@@ -3,8 +3,10 @@ package storyclust
 import (
 	"strings"
 	"testing"
+	"unicode"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 func TestFurnitureLines(t *testing.T) {
@@ -62,4 +64,66 @@ func TestCleanSeeds(t *testing.T) {
 	}
 	assert.Contains(t, out[0], "Hossein Amir Abdollahian made the comment")
 	assert.Contains(t, out[4], "Putin said")
+}
+
+// refLineKey is the plain rune-by-rune lineKey, the reference for the ASCII
+// fast path of lineKeyWords.
+func refLineKey(line string) string {
+	var b strings.Builder
+	space := false
+	for _, r := range line {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			if space && b.Len() > 0 {
+				b.WriteByte(' ')
+			}
+			space = false
+			b.WriteRune(unicode.ToLower(r))
+		} else {
+			space = true
+		}
+	}
+	return b.String()
+}
+
+func TestLineKeyWords(t *testing.T) {
+	for _, line := range []string{
+		"", "   ", "Hello, World!", "  --Tags:  ", "ÉCOLE d’été 2024 — Paris", "İstanbul ÀÉ x", "a\u00a0b", "ǅemal Ⅻ ９９",
+		"Привет, мир", "日本語のテキスト", "x\xffy", "ABC_def-123", "ª º",
+	} {
+		k, n := lineKeyWords(nil, line)
+		want := refLineKey(line)
+		assert.Equal(t, want, string(k), "%q", line)
+		assert.Equal(t, len(strings.Fields(want)), n, "%q", line)
+	}
+}
+
+// TestCleanBatchMatchesStringKeys checks the hash-keyed, parallel
+// cleanBatch against the string-keyed FurnitureKeys + CleanText path.
+func TestCleanBatchMatchesStringKeys(t *testing.T) {
+	banner := "Subscribe to our daily briefing for the top headlines every morning"
+	arts := append(loadSeeds(t),
+		Article{ID: "r1", Source: "Site-A ", Text: banner + "\nFloods in the north reported on Monday.\n\n  A second line here.  "},
+		Article{ID: "r2", Source: "site-a", Text: "A second line here.\n" + banner + "\nA new bridge opened on Monday."},
+		Article{ID: "r3", Source: "site-a", Text: "  " + banner + "\nThe election was held on Sunday."},
+		Article{ID: "r4", Source: "site-b", Text: banner + "\nWeather."},
+		Article{ID: "w1", Text: wireBody}, Article{ID: "w2", Text: wireBody}, Article{ID: "w3", Text: wireBody},
+	)
+	p, err := New(Config{})
+	require.NoError(t, err)
+	t.Run("seeds", func(t *testing.T) { checkCleanBatch(t, p, arts) })
+	t.Run("allsides", func(t *testing.T) { checkCleanBatch(t, p, loadAllSidesArticles(t, 3000)) })
+}
+
+func checkCleanBatch(t *testing.T, p *Pipeline, arts []Article) {
+	counts := map[string]int{}
+	for i := range arts {
+		for _, k := range FurnitureKeys(nil, &arts[i]) {
+			counts[k]++
+		}
+	}
+	got := cleanBatch(arts, p.cfg.MinRepeat)
+	for i := range arts {
+		want := p.CleanText(&arts[i], func(k string) int { return counts[k] })
+		assert.Equal(t, want, got[i], "article %s", arts[i].ID)
+	}
 }

@@ -1,8 +1,12 @@
 package storyclust
 
 import (
+	"cmp"
+	"context"
 	"fmt"
+	"math/bits"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 
@@ -205,30 +209,20 @@ func (u unionFind) union(a, b int) {
 // duplicates returns, for every doc, the index of its duplicate group's
 // representative (itself when it is not a duplicate).
 func (p *Pipeline) duplicates(docs []doc) ([]int, error) {
-	lsh, err := similarity.NewLSH(p.dupLSH)
-	if err != nil {
-		return nil, err
-	}
-	sigs := p.dupSignatures(docs)
+	keys := p.dupBandKeys(docs)
 	exact := map[string][]int{} // short texts: exact token sequence
 	for k := range docs {
 		d := &docs[k]
-		if sigs[k] == nil {
-			if len(d.dup) > 0 {
-				key := fmt.Sprint(d.dup)
-				exact[key] = append(exact[key], k)
-			}
-			continue
-		}
-		if err := lsh.Insert(k, sigs[k]); err != nil {
-			return nil, err
+		if len(d.dup) > 0 && len(d.dup) < p.cfg.DupMinShingles {
+			key := fmt.Sprint(d.dup)
+			exact[key] = append(exact[key], k)
 		}
 	}
 	// Verify: shingles first, then, for the pairs that pass, paragraphs of
 	// the shorter article.
 	var pass []similarity.Pair // {shorter, longer}
 	need := make([]bool, len(docs))
-	for _, pr := range lsh.Pairs(nil) {
+	for _, pr := range bandPairs(keys, len(docs), p.dupLSH.Bands) {
 		short, long := pr.A, pr.B
 		if len(docs[short].dup) > len(docs[long].dup) {
 			short, long = long, short
@@ -267,26 +261,117 @@ func (p *Pipeline) duplicates(docs []doc) ([]int, error) {
 	return rep, nil
 }
 
-// dupSignatures signs, on all CPUs, every doc with at least DupMinShingles
-// shingles; the others get a nil signature.
-func (p *Pipeline) dupSignatures(docs []doc) []similarity.Signature {
-	sigs := make([]similarity.Signature, len(docs))
-	k := p.signer.K()
-	flat := make([]uint64, 0, len(docs)*k)
-	for i := range docs {
-		if len(docs[i].dup) >= p.cfg.DupMinShingles {
-			sigs[i] = flat[len(flat) : len(flat)+k : len(flat)+k]
-			flat = flat[:len(flat)+k]
-		}
-	}
+// dupBandKeys signs, on all CPUs, every doc with at least DupMinShingles
+// shingles and returns the LSH band keys of all docs, Bands per doc (doc k's
+// at keys[k*Bands:]); a doc without a signature, and a band without a value,
+// has key 0.
+func (p *Pipeline) dupBandKeys(docs []doc) []uint64 {
+	bands, rows := p.dupLSH.Bands, p.dupLSH.Rows
+	keys := make([]uint64, len(docs)*bands)
 	dedupParallel(len(docs), func() func(i int) {
+		sig := make(similarity.Signature, 0, p.cfg.K)
 		return func(i int) {
-			if sigs[i] != nil {
-				sigs[i] = p.signer.Sign(sigs[i][:0], docs[i].dup)
+			if len(docs[i].dup) >= p.cfg.DupMinShingles {
+				sig = p.dupSigner.Sign(sig[:0], docs[i].dup)
+				bandKeysAt(keys[i*bands:(i+1)*bands], sig, rows)
 			}
 		}
 	})
-	return sigs
+	return keys
+}
+
+// bandKeysAt sets keys[b] to the key of band b of sig (as bandKeys
+// computes it), or 0 for a band whose values are all empty.
+func bandKeysAt(keys []uint64, sig []uint64, rows int) {
+	const (
+		p1 = 0x9e3779b185ebca87
+		p2 = 0xc2b2ae3d27d4eb4f
+	)
+	for b := range keys {
+		h := uint64(b)*p1 ^ 0x27d4eb2f165667c5
+		all := true
+		for _, v := range sig[b*rows : (b+1)*rows] {
+			if v != ^uint64(0) {
+				all = false
+			}
+			h = bits.RotateLeft64(h+v*p2, 31) * p1
+		}
+		switch {
+		case all:
+			keys[b] = 0
+		default:
+			keys[b] = max(mix64(h^uint64(rows)), 1)
+		}
+	}
+}
+
+// bandPairs returns the candidate pairs {A < B} of n docs given their band
+// keys (see dupBandKeys): the docs that share a non-zero key in some band,
+// each pair once, sorted. Each band is sorted by key (on all CPUs) rather
+// than hashed into a map: the result is the same as similarity.LSH.Pairs
+// and does not depend on GOMAXPROCS.
+func bandPairs(keys []uint64, n, bands int) []similarity.Pair {
+	type entry struct {
+		key  uint64
+		slot int32
+	}
+	perBand := make([][]similarity.Pair, bands)
+	dedupParallel(bands, func() func(b int) {
+		var es []entry
+		return func(b int) {
+			es = es[:0]
+			for k := range n {
+				if key := keys[k*bands+b]; key != 0 {
+					es = append(es, entry{key, int32(k)})
+				}
+			}
+			slices.SortFunc(es, func(x, y entry) int {
+				if c := cmp.Compare(x.key, y.key); c != 0 {
+					return c
+				}
+				return cmp.Compare(x.slot, y.slot)
+			})
+			var out []similarity.Pair
+			for i := 0; i < len(es); {
+				j := i + 1
+				for j < len(es) && es[j].key == es[i].key {
+					j++
+				}
+				for x := i; x < j; x++ {
+					kx := keys[int(es[x].slot)*bands : int(es[x].slot)*bands+b]
+					for y := x + 1; y < j; y++ {
+						if !sharesKey(kx, keys[int(es[y].slot)*bands:int(es[y].slot)*bands+b]) {
+							out = append(out, similarity.Pair{A: int(es[x].slot), B: int(es[y].slot)})
+						}
+					}
+				}
+				i = j
+			}
+			perBand[b] = out
+		}
+	})
+	var pairs []similarity.Pair
+	for _, ps := range perBand {
+		pairs = append(pairs, ps...)
+	}
+	slices.SortFunc(pairs, func(x, y similarity.Pair) int {
+		if c := cmp.Compare(x.A, y.A); c != 0 {
+			return c
+		}
+		return cmp.Compare(x.B, y.B)
+	})
+	return pairs
+}
+
+// sharesKey reports whether a and b have an equal non-zero key in the same
+// position (an earlier band, which reported the pair already).
+func sharesKey(a, b []uint64) bool {
+	for i, k := range a {
+		if k != 0 && k == b[i] {
+			return true
+		}
+	}
+	return false
 }
 
 func betterOriginal(a, b *doc) bool {
@@ -301,4 +386,136 @@ func betterOriginal(a, b *doc) bool {
 		return a.length > b.length
 	}
 	return a.art.ID < b.art.ID
+}
+
+// setScratch is the reusable memory of analyzeOne's duplicate-tier path.
+type setScratch struct {
+	hashes, shingles, tmp []uint64
+	counts                []int32
+}
+
+var setScratchPool = sync.Pool{New: func() any { return new(setScratch) }}
+
+// sortedSet returns the sorted unique values of s (which it reorders) in a
+// new slice of exactly their number. Shingle hashes are uniform, so it
+// distributes them into about len(s)/2 buckets by their top bits and sorts
+// each bucket by insertion: linear time in practice, with slices.Sort for
+// any bucket that is not small, so that skewed input stays O(n log n).
+func sortedSet(s []uint64, sc *setScratch) []uint64 {
+	n := len(s)
+	if n < 64 {
+		slices.Sort(s)
+		return exactCopy(slices.Compact(s))
+	}
+	lg := bits.Len(uint(n)) - 1
+	nb := 1 << lg
+	shift := uint(64 - lg)
+	counts := slices.Grow(sc.counts[:0], nb+1)[:nb+1]
+	clear(counts)
+	for _, v := range s {
+		counts[v>>shift+1]++
+	}
+	for b := 1; b <= nb; b++ {
+		counts[b] += counts[b-1]
+	}
+	t := slices.Grow(sc.tmp[:0], n)[:n]
+	for _, v := range s {
+		b := v >> shift
+		t[counts[b]] = v
+		counts[b]++
+	}
+	start := int32(0)
+	for b := range nb {
+		end := counts[b]
+		if seg := t[start:end]; len(seg) > 16 {
+			slices.Sort(seg)
+		} else {
+			for i := 1; i < len(seg); i++ {
+				for j := i; j > 0 && seg[j] < seg[j-1]; j-- {
+					seg[j], seg[j-1] = seg[j-1], seg[j]
+				}
+			}
+		}
+		start = end
+	}
+	sc.counts, sc.tmp = counts, t
+	return exactCopy(slices.Compact(t))
+}
+
+func exactCopy(s []uint64) []uint64 {
+	out := make([]uint64, len(s))
+	copy(out, s)
+	return out
+}
+
+// analyzeLines analyzes a batch for the duplicate tier alone (Dedup). It
+// removes furniture as cleanBatch does, but never joins the cleaned text:
+// each kept line is tokenized on its own and the token hashes of the lines
+// are concatenated. Tokens never span a line break, so that is the token
+// sequence of the joined text, except where markup spans lines; an article
+// whose kept lines hold a '<' is therefore tokenized joined. Each step works
+// on all CPUs and writes only its own docs, so the result does not depend
+// on GOMAXPROCS.
+func (p *Pipeline) analyzeLines(ctx context.Context, sorted []Article, order []int, docs []doc) {
+	lines := make([]hashedLines, len(sorted))
+	dedupParallel(len(sorted), func() func(k int) {
+		var buf []byte
+		return func(k int) {
+			if pre := prefetchedFor(ctx, &sorted[k]); pre != nil {
+				lines[k] = pre.hl
+				return
+			}
+			buf = lines[k].split(&sorted[k], buf)
+		}
+	})
+	if ctx.Err() != nil {
+		return
+	}
+	counts := countLines(lines)
+	var (
+		mu   sync.Mutex
+		done int
+	)
+	dedupParallel(len(sorted), func() func(k int) {
+		sc := new(setScratch)
+		n := 0
+		return func(k int) {
+			if ctx.Err() != nil {
+				return
+			}
+			p.analyzeLinesOne(&docs[k], &sorted[k], order[k], &lines[k], counts, sc)
+			lines[k] = hashedLines{}
+			if n++; n%256 == 0 {
+				mu.Lock()
+				done += 256
+				p.progress("analyze", min(done, len(docs)), len(docs))
+				mu.Unlock()
+			}
+		}
+	})
+}
+
+// analyzeLinesOne analyzes one article of analyzeLines.
+func (p *Pipeline) analyzeLinesOne(d *doc, a *Article, input int, hl *hashedLines, counts lineCounts, sc *setScratch) {
+	s, _ := p.shingler(a.Lang) // a language error was reported by analyze
+	d.art, d.input, d.published = a, input, a.Published
+	rep := hl.repeated(counts, p.cfg.MinRepeat)
+	h := sc.hashes[:0]
+	if hl.hasMarkup(rep) {
+		h = s.TokenHashes(h, hl.join(rep))
+	} else {
+		for j, l := range hl.lines {
+			if hl.kept(j, rep) {
+				h = s.TokenHashes(h, l.text)
+			}
+		}
+	}
+	d.length = len(h)
+	if len(h) == 0 {
+		// A title-only article is compared by its title.
+		h = s.TokenHashes(h, a.Title)
+	}
+	sc.shingles = shingle.NGrams(sc.shingles[:0], h, p.cfg.DupShingle, p.cfg.Seed)
+	sc.hashes = h
+	d.dup = sortedSet(sc.shingles, sc)
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 	"time"
@@ -40,14 +41,17 @@ type Explanation struct {
 
 	// Story tier: the TF-IDF cosine of the two representatives, the factor
 	// applied for the publication-time gap, their product (the similarity
-	// the clustering saw), the exact and MinHash-estimated Jaccard of the
-	// top-term sets and whether LSH proposed the pair.
-	Cosine         float64
-	TimeFactor     float64
-	Similarity     float64
-	TopJaccard     float64
-	TopEstimate    float64
-	StoryCandidate bool
+	// the clustering saw), and whether that reaches StoryFloor, making the
+	// pair an edge of the story graph. Cosine mixes ContentCosine (all
+	// content terms) and NameCosine (names alone) as Config.NameWeight says.
+	Cosine        float64
+	ContentCosine float64
+	NameCosine    float64
+	NameWeight    float64
+	TimeFactor    float64
+	Similarity    float64
+	Edge          bool
+	StoryFloor    float64
 
 	// LinkageDistance is the average-linkage distance between the two
 	// stories (1 - mean similarity over all member pairs, a pair that was
@@ -120,21 +124,20 @@ func (p *Pipeline) Explain(ctx context.Context, arts []Article, a, b string) (*E
 	}
 	e.DupContainment = similarity.Containment(sa, sb)
 	e.DupJaccard = similarity.Jaccard(da.dup, db.dup)
-	sigA := p.signer.Sign(nil, da.dup)
-	sigB := p.signer.Sign(nil, db.dup)
+	sigA := p.dupSigner.Sign(nil, da.dup)
+	sigB := p.dupSigner.Sign(nil, db.dup)
 	e.DupEstimate = similarity.Estimate(sigA, sigB)
 	e.DupCandidate = sharesBand(sigA, sigB, p.dupLSH.Bands, p.dupLSH.Rows)
 
 	// Story tier, between the duplicate-group representatives.
 	ra, rb := &bt.docs[bt.rep[ka]], &bt.docs[bt.rep[kb]]
 	e.Cosine = cosine(ra.terms, rb.terms)
+	pc := partCosines(ra.terms, rb.terms)
+	e.ContentCosine, e.NameCosine, e.NameWeight = pc[0], pc[1], p.cfg.NameWeight
 	e.TimeFactor = p.timeDecay(ra.published, rb.published)
 	e.Similarity = e.Cosine * e.TimeFactor
-	ta, tb := topTerms(ra.terms, p.cfg.TopTerms), topTerms(rb.terms, p.cfg.TopTerms)
-	e.TopJaccard = similarity.Jaccard(ta, tb)
-	tsa, tsb := p.signer.Sign(nil, ta), p.signer.Sign(nil, tb)
-	e.TopEstimate = similarity.Estimate(tsa, tsb)
-	e.StoryCandidate = sharesBand(tsa, tsb, p.storyLSH.Bands, p.storyLSH.Rows)
+	e.StoryFloor = p.edgeFloor()
+	e.Edge = e.Similarity >= e.StoryFloor
 	if !da.published.IsZero() && !db.published.IsZero() {
 		e.HasTimeGap = true
 		e.TimeGap = da.published.Sub(db.published)
@@ -152,7 +155,7 @@ func (p *Pipeline) Explain(ctx context.Context, arts []Article, a, b string) (*E
 // linkageDistance is the average-linkage distance between the stories of
 // docs ka and kb (between the two docs themselves when they share one),
 // computed over the duplicate-group representatives as the clustering saw
-// them: pairs that were not LSH candidates count similarity 0, as in the
+// them: pairs below the story floor count similarity 0, as in the
 // clustering.
 func (p *Pipeline) linkageDistance(bt *batch, ka, kb int) float64 {
 	ra, rb := bt.rep[ka], bt.rep[kb]
@@ -171,19 +174,11 @@ func (p *Pipeline) linkageDistance(bt *batch, ka, kb int) float64 {
 			mb = append(mb, k)
 		}
 	}
-	sign := func(k int) similarity.Signature {
-		return p.signer.Sign(nil, topTerms(bt.docs[k].terms, p.cfg.TopTerms))
-	}
-	sigB := make([]similarity.Signature, len(mb))
-	for x, j := range mb {
-		sigB[x] = sign(j)
-	}
 	var sum float64
 	for _, i := range ma {
-		si := sign(i)
-		for x, j := range mb {
-			if sharesBand(si, sigB[x], p.storyLSH.Bands, p.storyLSH.Rows) {
-				sum += p.storySim(&bt.docs[i], &bt.docs[j])
+		for _, j := range mb {
+			if s := p.storySim(&bt.docs[i], &bt.docs[j]); s >= p.edgeFloor() {
+				sum += s
 			}
 		}
 	}
@@ -229,11 +224,45 @@ func (p *Pipeline) termNames(docs ...*doc) map[uint64]string {
 		s, _ := p.shingler(d.art.Lang)
 		for _, text := range []string{d.art.Title, d.art.Text} {
 			for _, t := range s.Analyze(nil, text) {
-				names[shingle.Hash(p.cfg.Seed, t.Term)] = string(t.Term)
+				h := shingle.Hash(p.cfg.Seed, t.Term)
+				names[h&^nameBit] = string(t.Term)
+				names[h|nameBit] = "name:" + string(t.Term)
 			}
 		}
 	}
 	return names
+}
+
+// partCosines returns the cosines of the content parts and of the name
+// parts of two story vectors (see nameBit), 0 for an empty part.
+func partCosines(a, b []term) [2]float64 {
+	var dot, na, nb [2]float64
+	for _, t := range a {
+		na[t.h&nameBit] += t.w * t.w
+	}
+	for _, t := range b {
+		nb[t.h&nameBit] += t.w * t.w
+	}
+	i, j := 0, 0
+	for i < len(a) && j < len(b) {
+		switch {
+		case a[i].h < b[j].h:
+			i++
+		case a[i].h > b[j].h:
+			j++
+		default:
+			dot[a[i].h&nameBit] += a[i].w * b[j].w
+			i++
+			j++
+		}
+	}
+	var c [2]float64
+	for k := range c {
+		if na[k] > 0 && nb[k] > 0 {
+			c[k] = min(dot[k]/math.Sqrt(na[k]*nb[k]), 1)
+		}
+	}
+	return c
 }
 
 func contributions(a, b []term, names map[uint64]string) (shared, onlyA, onlyB []TermWeight) {
@@ -282,8 +311,8 @@ func (e *Explanation) String() string {
 	}
 	fmt.Fprintf(&sb, "duplicate tier: containment %.3f (threshold %.2f), Jaccard %.3f, MinHash estimate %.3f, LSH candidate %v\n",
 		e.DupContainment, e.DupThreshold, e.DupJaccard, e.DupEstimate, e.DupCandidate)
-	fmt.Fprintf(&sb, "story tier: cosine %.3f × time factor %.3f = similarity %.3f; top-term Jaccard %.3f (estimate %.3f), LSH candidate %v\n",
-		e.Cosine, e.TimeFactor, e.Similarity, e.TopJaccard, e.TopEstimate, e.StoryCandidate)
+	fmt.Fprintf(&sb, "story tier: cosine %.3f (%.2f × content %.3f + %.2f × names %.3f) × time factor %.3f = similarity %.3f (edge floor %.2f: edge %v)\n",
+		e.Cosine, 1-e.NameWeight, e.ContentCosine, e.NameWeight, e.NameCosine, e.TimeFactor, e.Similarity, e.StoryFloor, e.Edge)
 	fmt.Fprintf(&sb, "linkage distance %.3f, cut %.2f", e.LinkageDistance, e.StoryCut)
 	if e.HasTimeGap {
 		fmt.Fprintf(&sb, "; published %s apart", e.TimeGap.Round(time.Minute))

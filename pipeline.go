@@ -15,7 +15,6 @@ import (
 
 	"github.com/storyclust/storyclust/cluster"
 	"github.com/storyclust/storyclust/shingle"
-	"github.com/storyclust/storyclust/similarity"
 )
 
 // Assignment is the result for one input article.
@@ -56,7 +55,6 @@ type Result struct {
 type doc struct {
 	art       *Article
 	input     int      // index in the caller's slice
-	body      []uint64 // token hashes of the cleaned text
 	dup       []uint64 // sorted unique duplicate-tier shingles
 	length    int      // tokens of the cleaned text
 	tf        []term   // story features: sublinear term frequencies, sorted by hash
@@ -160,7 +158,10 @@ func (p *Pipeline) process(ctx context.Context, arts []Article, stories bool) (*
 	}
 
 	p.progress("clean", 0, len(arts))
-	texts := cleanBatch(sorted, p.cfg.MinRepeat)
+	var texts []string // Dedup cleans by line in analyze
+	if stories {
+		texts = cleanBatch(sorted, p.cfg.MinRepeat)
+	}
 	b.docs = make([]doc, len(sorted))
 	var err error
 	if b.warnings, err = p.analyze(ctx, sorted, order, texts, b.docs, stories); err != nil {
@@ -207,6 +208,14 @@ func (p *Pipeline) analyze(ctx context.Context, sorted []Article, order []int, t
 			}
 			warnings = append(warnings, fmt.Sprintf("article %q: %v; tokenized without stemming or stopwords", sorted[i].ID, err))
 		}
+	}
+	if !stories {
+		p.analyzeLines(ctx, sorted, order, docs)
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		p.progress("analyze", len(docs), len(docs))
+		return warnings, nil
 	}
 	workers := runtime.GOMAXPROCS(0)
 	if workers > len(docs) {
@@ -257,6 +266,21 @@ func (p *Pipeline) analyzeOne(d *doc, a *Article, input int, text string, toks [
 	d.art = a
 	d.input = input
 	d.published = a.Published
+	if !stories {
+		// The duplicate tier needs only the term hashes, which the
+		// Shingler memoizes per word; the title only for a text without
+		// words.
+		sc := setScratchPool.Get().(*setScratch)
+		sc.hashes = s.TokenHashes(sc.hashes[:0], text)
+		d.length = len(sc.hashes)
+		if d.length == 0 {
+			sc.hashes = s.TokenHashes(sc.hashes, a.Title)
+		}
+		sc.shingles = shingle.NGrams(sc.shingles[:0], sc.hashes, p.cfg.DupShingle, seed)
+		d.dup = sortedSet(sc.shingles, sc)
+		setScratchPool.Put(sc)
+		return toks
+	}
 	// Analyze text and title once: body tokens first, then the title's.
 	toks = s.Analyze(toks[:0], text)
 	nb := len(toks)
@@ -265,9 +289,8 @@ func (p *Pipeline) analyzeOne(d *doc, a *Article, input int, text string, toks [
 	for i := range toks {
 		hashes[i] = shingle.Hash(seed, toks[i].Term)
 	}
-	d.body = hashes[:nb:nb]
 	d.length = nb
-	dupTokens := d.body
+	dupTokens := hashes[:nb:nb]
 	if nb == 0 {
 		// A title-only article is compared by its title.
 		dupTokens = hashes[nb:]
@@ -277,7 +300,8 @@ func (p *Pipeline) analyzeOne(d *doc, a *Article, input int, text string, toks [
 		return toks
 	}
 	// Story features: every content term, weighted up in the title and
-	// when capitalized inside a sentence (a name).
+	// when capitalized inside a sentence (a name), and each name again in
+	// the name part (see nameBit).
 	weights := make(map[uint64]float64, len(toks)/2)
 	for i := range toks {
 		t := &toks[i]
@@ -285,10 +309,15 @@ func (p *Pipeline) analyzeOne(d *doc, a *Article, input int, text string, toks [
 		if i >= nb {
 			w += p.cfg.TitleBoost
 		}
-		if t.Cap && !t.Start && !isNumber(t.Term) {
+		name := t.Cap && !t.Start && !isNumber(t.Term)
+		if name {
 			w += p.cfg.NameBoost
 		}
-		weights[hashes[i]] += w
+		weights[hashes[i]&^nameBit] += w
+		if name && p.cfg.NameWeight > 0 {
+			// The name part: one per occurrence, title boosted.
+			weights[hashes[i]|nameBit] += w - p.cfg.NameBoost
+		}
 	}
 	d.tf = make([]term, 0, len(weights))
 	for h, w := range weights {
@@ -326,37 +355,8 @@ func (p *Pipeline) stories(docs []doc, rep []int) ([]int, error) {
 			reps = append(reps, k)
 		}
 	}
-	weighTerms(docs, reps)
-	pairs, err := p.storyCandidates(docs, reps)
-	if err != nil {
-		return nil, err
-	}
-	// Score the candidates on all CPUs (each chunk writes its own slots of
-	// sims, so the result does not depend on scheduling), then keep the
-	// pairs with any similarity, in candidate order.
-	const pairChunk = 1024
-	sims := make([]float64, len(pairs))
-	dedupParallel((len(pairs)+pairChunk-1)/pairChunk, func() func(c int) {
-		return func(c int) {
-			for i := c * pairChunk; i < min((c+1)*pairChunk, len(pairs)); i++ {
-				pr := pairs[i]
-				sims[i] = p.storySim(&docs[reps[pr.A]], &docs[reps[pr.B]])
-			}
-		}
-	})
-	n := 0
-	for _, s := range sims {
-		if s > 0 {
-			n++
-		}
-	}
-	edges := make([]cluster.Edge, 0, n)
-	for i, pr := range pairs {
-		if sims[i] > 0 {
-			edges = append(edges, cluster.Edge{A: pr.A, B: pr.B, Sim: sims[i]})
-		}
-	}
-	pairs, sims = nil, nil
+	p.weighTerms(docs, reps)
+	edges := p.storyEdges(docs, reps)
 	lab, err := p.clusterer.Cluster(nil, len(reps), edges)
 	if err != nil {
 		return nil, err
@@ -374,15 +374,15 @@ func (p *Pipeline) stories(docs []doc, rep []int) ([]int, error) {
 
 // weighTerms turns term frequencies into L2-normalized TF-IDF weights, the
 // document frequencies counted over the given docs.
-func weighTerms(docs []doc, idx []int) {
-	for i, v := range tfidf(docs, idx) {
+func (p *Pipeline) weighTerms(docs []doc, idx []int) {
+	for i, v := range p.tfidf(docs, idx) {
 		docs[idx[i]].terms = v
 	}
 }
 
 // tfidf returns the L2-normalized TF-IDF vectors of docs[idx], the document
 // frequencies counted over those docs alone.
-func tfidf(docs []doc, idx []int) [][]term {
+func (p *Pipeline) tfidf(docs []doc, idx []int) [][]term {
 	df := map[uint64]int{}
 	for _, k := range idx {
 		for _, t := range docs[k].tf {
@@ -391,49 +391,55 @@ func tfidf(docs []doc, idx []int) [][]term {
 	}
 	n := float64(len(idx))
 	out := make([][]term, len(idx))
-	for i, k := range idx {
-		out[i] = weigh(docs[k].tf, n, func(h uint64) int { return df[h] })
-	}
+	dedupParallel(len(idx), func() func(i int) {
+		return func(i int) {
+			out[i] = weigh(docs[idx[i]].tf, n, func(h uint64) int { return df[h] }, p.cfg.NameWeight)
+		}
+	})
 	return out
 }
 
 // weigh returns a copy of the term frequencies tf weighted by the idf of n
-// documents with document frequencies df, L2-normalized.
-func weigh(tf []term, n float64, df func(h uint64) int) []term {
+// documents with document frequencies df, each part (content terms, names)
+// scaled by partScales.
+func weigh(tf []term, n float64, df func(h uint64) int, nameWeight float64) []term {
 	ts := append([]term(nil), tf...)
-	var norm float64
+	var sq [2]float64
 	for i := range ts {
 		ts[i].w *= idf(n, float64(df(ts[i].h)))
-		norm += ts[i].w * ts[i].w
+		sq[ts[i].h&nameBit] += ts[i].w * ts[i].w
 	}
-	if norm > 0 {
-		norm = math.Sqrt(norm)
-		for i := range ts {
-			ts[i].w /= norm
-		}
+	sc := partScales(sq, nameWeight)
+	for i := range ts {
+		ts[i].w *= sc[ts[i].h&nameBit]
 	}
 	return ts
 }
 
-// storyCandidates signs each doc's heaviest terms and returns the LSH
-// candidate pairs, as positions in idx.
-func (p *Pipeline) storyCandidates(docs []doc, idx []int) ([]similarity.Pair, error) {
-	lsh, err := similarity.NewLSH(p.storyLSH)
-	if err != nil {
-		return nil, err
+// nameBit is the lowest bit of a story term's key: clear for a content
+// term (its token hash with the bit cleared), set for the same term in the
+// name part. A story vector is the concatenation of the two parts, so a
+// plain dot product of two vectors weighted by partScales is
+// (1-NameWeight)·cos(content) + NameWeight·cos(names).
+const nameBit = 1
+
+// partScales returns the factors that bring the content part (index 0) and
+// the name part (index 1) of a TF-IDF vector, whose squared norms are sq,
+// to norms sqrt(1-nameWeight) and sqrt(nameWeight). When one part is empty
+// the other gets norm 1, so an article without names is compared by its
+// content terms alone; an empty vector stays empty.
+func partScales(sq [2]float64, nameWeight float64) [2]float64 {
+	var sc [2]float64
+	switch {
+	case sq[0] > 0 && sq[1] > 0:
+		sc[0] = math.Sqrt((1 - nameWeight) / sq[0])
+		sc[1] = math.Sqrt(nameWeight / sq[1])
+	case sq[0] > 0:
+		sc[0] = 1 / math.Sqrt(sq[0])
+	case sq[1] > 0:
+		sc[1] = 1 / math.Sqrt(sq[1])
 	}
-	var sig similarity.Signature
-	for i, k := range idx {
-		top := topTerms(docs[k].terms, p.cfg.TopTerms)
-		if len(top) == 0 {
-			continue
-		}
-		sig = p.signer.Sign(sig[:0], top)
-		if err := lsh.Insert(i, sig); err != nil {
-			return nil, err
-		}
-	}
-	return lsh.Pairs(nil), nil
+	return sc
 }
 
 // storySim is the cosine of two docs' TF-IDF vectors, lowered by the gap

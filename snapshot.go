@@ -15,7 +15,7 @@ import (
 	"slices"
 )
 
-// Snapshot format, version 1. All integers are little-endian; uvarint and
+// Snapshot format, version 2 (version 1 stored one norm per article). All integers are little-endian; uvarint and
 // varint are encoding/binary's.
 //
 //	header   "SCIX" | version uint16 | flags uint16 (0)
@@ -40,7 +40,7 @@ import (
 // membership, duplicate lists and LSH buckets are derived on load.
 const (
 	snapMagic        = "SCIX"
-	snapVersion      = 1
+	snapVersion      = 2
 	snapHeaderLen    = 8
 	snapMaxSection   = 1 << 30
 	snapArticlesPerS = 4096
@@ -147,9 +147,20 @@ func (ix *Index) LoadFile(path string) error {
 // fingerprint names the settings that shape the stored features.
 func (ix *Index) fingerprint() string {
 	c := &ix.cfg
-	return fmt.Sprintf("lang=%s k=%d seed=%d dupn=%d dupt=%g dupmin=%d cand=%g top=%d tb=%g nb=%g",
+	fp := fmt.Sprintf("lang=%s k=%d seed=%d dupn=%d dupt=%g dupmin=%d cand=%g top=%d tb=%g nb=%g",
 		c.Lang, c.K, c.Seed, c.DupShingle, c.DupThreshold, c.DupMinShingles, c.StoryCandidate, c.TopTerms,
 		c.TitleBoost, c.NameBoost)
+	if c.NameWeight > 0 {
+		// Story vectors carry a name part (NameWeight); an index built
+		// before it existed has none.
+		fp += fmt.Sprintf(" nw=%g", c.NameWeight)
+	}
+	if c.DupSigner != SignerMinWise {
+		// The duplicate band keys depend on the signer; MinWise, the only
+		// signer before DupSigner existed, keeps the old fingerprint.
+		fp += " sig=" + c.DupSigner.String()
+	}
+	return fp
 }
 
 // crcWriter checksums what it writes.
@@ -285,7 +296,8 @@ func appendArticle(b []byte, r *artRec) []byte {
 		b = append(b, 0)
 	}
 	b = appendU64s(b, r.storyKeys)
-	b = binary.LittleEndian.AppendUint64(b, math.Float64bits(r.normSq))
+	b = binary.LittleEndian.AppendUint64(b, math.Float64bits(r.normSq[0]))
+	b = binary.LittleEndian.AppendUint64(b, math.Float64bits(r.normSq[1]))
 	b = binary.AppendUvarint(b, r.normAt)
 	return b
 }
@@ -597,7 +609,8 @@ func (ix *Index) decodeSnapshotOpt(r io.Reader, verify bool) (*flatState, error)
 					r.founded = fb[0] == 1
 				}
 				r.storyKeys = d.u64s()
-				r.normSq = math.Float64frombits(d.u64())
+				r.normSq[0] = math.Float64frombits(d.u64())
+				r.normSq[1] = math.Float64frombits(d.u64())
 				r.normAt = d.uvarint()
 				f.arts = append(f.arts, r)
 			}
@@ -712,7 +725,7 @@ func (ix *Index) checkFlat(f *flatState) error {
 		if len(r.storyKeys) > ix.p.storyLSH.Bands {
 			return bad("article %q: %d story band keys", r.id, len(r.storyKeys))
 		}
-		if math.IsNaN(r.normSq) || r.normSq < 0 || r.normAt > f.dfVersion {
+		if !(r.normSq[0] >= 0 && r.normSq[1] >= 0) || r.normAt > f.dfVersion {
 			return bad("article %q: bad norm cache", r.id)
 		}
 	}

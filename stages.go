@@ -4,6 +4,8 @@ import (
 	"encoding/binary"
 	"fmt"
 	"math"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/storyclust/storyclust/cluster"
@@ -128,7 +130,7 @@ func (p *Pipeline) DupKeys(dst []string, pr *Prepared) (keys []string, exact boo
 		}
 		return append(dst, fmt.Sprint(pr.Dup)), true
 	}
-	sig := p.signer.Sign(nil, pr.Dup)
+	sig := p.dupSigner.Sign(nil, pr.Dup)
 	return appendBandKeys(dst, sig, p.dupLSH.Bands, p.dupLSH.Rows), false
 }
 
@@ -154,15 +156,15 @@ func BetterOriginal(a, b *Prepared) bool {
 }
 
 // WeighTerms returns tf weighted by the inverse document frequency over n
-// documents, df giving each term's document frequency, and L2-normalized:
-// the TF-IDF vector Run uses. In Run, n and df count the duplicate-group
+// documents, df giving each term's document frequency, its content and name
+// parts normalized as Config.NameWeight says: the TF-IDF vector Run uses. In Run, n and df count the duplicate-group
 // representatives, each counting every term of its TF once.
-func WeighTerms(tf []Term, n int, df func(hash uint64) int) []Term {
+func (p *Pipeline) WeighTerms(tf []Term, n int, df func(hash uint64) int) []Term {
 	ts := make([]term, len(tf))
 	for i, t := range tf {
 		ts[i] = term{t.Hash, t.Weight}
 	}
-	ts = weigh(ts, float64(n), df)
+	ts = weigh(ts, float64(n), df, p.cfg.NameWeight)
 	out := make([]Term, len(ts))
 	for i, t := range ts {
 		out[i] = Term{t.h, t.w}
@@ -170,27 +172,64 @@ func WeighTerms(tf []Term, n int, df func(hash uint64) int) []Term {
 	return out
 }
 
-// StoryKeys appends to dst the story-tier band keys of pr: those of the
-// MinHash signature of its Config.TopTerms heaviest terms (pr.Terms).
-// Representatives sharing a key are story candidates. Without terms there
-// is no key.
+// StoryKeys appends to dst the story-tier keys of pr, built from its
+// heaviest terms (pr.Terms, weighted): as many as it takes for the rest to
+// have a norm below half of Config.StoryFloor, so that two representatives
+// whose similarity reaches the floor share at least one of them (each
+// side's rest contributes less than half of it). Each term gives the key
+// of its undated bucket and, for a dated article, the keys of its time
+// bucket and the next one, buckets being as wide as the publication gap
+// past which the time factor alone keeps a pair below the floor. Two dated
+// articles that can be an edge therefore share a time bucket, and an
+// undated article meets every other in the undated buckets: grouping by
+// key and keeping the pairs that StorySim calls edges finds exactly the
+// story graph Run finds. In an undated bucket (StoryKeyUndated) only the
+// pairs with a member for which StoryUndated holds need to be tried. Without
+// terms there is no key.
 func (p *Pipeline) StoryKeys(dst []string, pr *Prepared) []string {
 	d := pr.doc()
-	top := topTerms(d.terms, p.cfg.TopTerms)
-	if len(top) == 0 {
-		return dst
+	ts := d.terms
+	order := make([]int32, len(ts))
+	for i := range order {
+		order[i] = int32(i)
 	}
-	sig := p.signer.Sign(nil, top)
-	return appendBandKeys(dst, sig, p.storyLSH.Bands, p.storyLSH.Rows)
+	sortByWeight(ts, order)
+	m, _ := prefixLen(ts, order, p.edgeFloor()/2)
+	var own, next string
+	if !p.StoryUndated(pr) {
+		w := p.timeWindow(p.edgeFloor()).Seconds()
+		b := int64(math.Floor(float64(pr.Published.Unix()) / w))
+		own, next = "|"+strconv.FormatInt(b, 10), "|"+strconv.FormatInt(b+1, 10)
+	}
+	for _, j := range order[:m] {
+		h := strconv.FormatUint(ts[j].h, 16)
+		dst = append(dst, h+"|u")
+		if own != "" {
+			dst = append(dst, h+own, h+next)
+		}
+	}
+	return dst
+}
+
+// StoryKeyUndated reports whether key, one of StoryKeys' keys, names an
+// undated bucket.
+func StoryKeyUndated(key string) bool { return strings.HasSuffix(key, "|u") }
+
+// StoryUndated reports whether pr meets the other representatives in the
+// undated buckets of StoryKeys only: it has no publication time, or the
+// time decay is off (Config.TimeScale < 0).
+func (p *Pipeline) StoryUndated(pr *Prepared) bool {
+	return pr.Published.IsZero() || p.timeWindow(p.edgeFloor()) <= 0
 }
 
 // StorySim returns the story similarity of two representatives (the cosine
 // of their TF-IDF vectors, lowered by the gap between their publication
-// times) and whether the pair is an edge of the story graph.
+// times) and whether the pair is an edge of the story graph (the
+// similarity reaches Config.StoryFloor).
 func (p *Pipeline) StorySim(a, b *Prepared) (sim float64, edge bool) {
 	da, db := a.doc(), b.doc()
 	s := p.storySim(&da, &db)
-	return s, s > 0
+	return s, s >= p.edgeFloor()
 }
 
 // StoryStrong reports whether a story edge of similarity sim can on its own

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -97,17 +98,33 @@ func stagesRun(t *testing.T, p *Pipeline, arts []Article) (map[string]Assignment
 			df[tm.Hash]++
 		}
 	}
-	storyBands := map[string][]string{}
+	storyBands, undated := map[string][]string{}, map[string][]string{}
 	for _, id := range reps {
 		pr := prep[id]
-		pr.Terms = WeighTerms(pr.TF, len(reps), func(h uint64) int { return df[h] })
+		pr.Terms = p.WeighTerms(pr.TF, len(reps), func(h uint64) int { return df[h] })
 		for _, k := range p.StoryKeys(nil, pr) {
-			storyBands[k] = append(storyBands[k], id)
+			if StoryKeyUndated(k) {
+				undated[k] = append(undated[k], id)
+			} else {
+				storyBands[k] = append(storyBands[k], id)
+			}
+		}
+	}
+	// In an undated bucket, only the pairs with an undated member.
+	storyPairs := bucketPairs(storyBands)
+	seen := map[[2]string]bool{}
+	for _, pr := range storyPairs {
+		seen[pr] = true
+	}
+	for _, pr := range bucketPairs(undated) {
+		if !seen[pr] && (p.StoryUndated(prep[pr[0]]) || p.StoryUndated(prep[pr[1]])) {
+			seen[pr] = true
+			storyPairs = append(storyPairs, pr)
 		}
 	}
 	sims := map[[2]string]float64{}
 	strong := map[[2]string]bool{}
-	for _, pair := range bucketPairs(storyBands) {
+	for _, pair := range storyPairs {
 		s, edge := p.StorySim(prep[pair[0]], prep[pair[1]])
 		if !edge {
 			continue
@@ -224,6 +241,19 @@ func TestStagesEqualRun(t *testing.T) {
 		{"seeds", func(t *testing.T) []Article { return loadSeeds(t) }},
 		{"ecbplus", func(t *testing.T) []Article { a, _ := loadLabeled(t, "ecbplus.jsonl.gz"); return a }},
 		{"ecbplus-copies", ecbCopies},
+		{"allsides-dated", func(t *testing.T) []Article {
+			// Dated articles squeezed into a few weeks (time buckets and
+			// their borders), every fifth one undated.
+			arts := loadAllSidesArticles(t, 400)
+			base := time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC)
+			for i := range arts {
+				arts[i].Published = base.Add(time.Duration(i%53) * 9 * time.Hour)
+				if i%5 == 0 {
+					arts[i].Published = time.Time{}
+				}
+			}
+			return arts
+		}},
 	}
 	configs := []struct {
 		name string

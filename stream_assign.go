@@ -21,7 +21,7 @@ type plan struct {
 	sim       float64
 	story     int32 // story to join without regrouping; -1 for a new one
 	storyKeys []uint64
-	normSq    float64
+	normSq    [2]float64
 	dfv       uint64 // dfVersion the refreshed norms were computed at
 	refresh   []normRefresh
 
@@ -35,7 +35,7 @@ type plan struct {
 
 type normRefresh struct {
 	s      int32
-	normSq float64
+	normSq [2]float64
 }
 
 // plan decides where an article goes.
@@ -53,9 +53,11 @@ func (st *state) plan(f *features) *plan {
 	w, idfs, norm := st.weigh(f.terms, f.tfw, true)
 	pl.normSq = norm
 	pl.storyKeys = st.storyKeys(f.terms, w)
-	if norm == 0 {
+	if norm == [2]float64{} {
 		return pl
 	}
+	nw := ix.p.cfg.NameWeight
+	sf := partScales(norm, nw)
 	type acc struct {
 		story int32
 		sum   float64
@@ -65,23 +67,27 @@ func (st *state) plan(f *features) *plan {
 	tab := st.termTable(f.terms)
 	for _, c := range st.storyCandidates(pl.storyKeys) {
 		cr := &st.arts[c]
-		dot := 0.0
+		var dot [2]float64
 		for j, t := range cr.terms {
 			if tab.bits[(t>>6)&(termBits/64-1)]&(1<<(t&63)) == 0 {
 				continue
 			}
 			if i := tab.find(t); i >= 0 {
-				dot += w[i] * float64(cr.tfw[j]) * idfs[i]
+				dot[t&nameBit] += w[i] * float64(cr.tfw[j]) * idfs[i]
 			}
 		}
-		if dot <= 0 {
+		if dot[0] <= 0 && dot[1] <= 0 {
 			continue
 		}
-		nc := st.norm(c, pl)
-		if nc == 0 {
+		sc := partScales(st.norm(c, pl), nw)
+		cos := dot[0]*sf[0]*sc[0] + dot[1]*sf[1]*sc[1]
+		if cos <= 0 {
 			continue
 		}
-		s := min(dot/math.Sqrt(norm*nc), 1) * ix.p.timeDecay(fromNanos(f.published), fromNanos(cr.published))
+		s := min(cos, 1) * ix.p.timeDecay(fromNanos(f.published), fromNanos(cr.published))
+		if s < ix.p.edgeFloor() {
+			continue // no evidence, as in the batch
+		}
 		k, ok := pos[cr.story]
 		if !ok {
 			k = len(sums)
@@ -125,7 +131,7 @@ func (st *state) plan(f *features) *plan {
 		pl.story = qual[0].story
 		return pl
 	}
-	st.planRegroup(pl, f, w, norm)
+	st.planRegroup(pl, f, w, sf)
 	return pl
 }
 
@@ -133,7 +139,7 @@ func (st *state) plan(f *features) *plan {
 // stories in pl.near the way the batch pipeline clusters a batch: average
 // linkage with the StoryCut cut over the LSH-candidate pairs, scored with
 // the current document frequencies.
-func (st *state) planRegroup(pl *plan, f *features, w []float64, norm float64) {
+func (st *state) planRegroup(pl *plan, f *features, w []float64, sf [2]float64) {
 	type node struct {
 		slot  int32
 		terms []uint64
@@ -141,10 +147,9 @@ func (st *state) planRegroup(pl *plan, f *features, w []float64, norm float64) {
 		keys  []uint64
 		pub   int64
 	}
-	inv := 1 / math.Sqrt(norm)
 	aw := make([]float64, len(w))
 	for i := range w {
-		aw[i] = w[i] * inv
+		aw[i] = w[i] * sf[f.terms[i]&nameBit]
 	}
 	nodes := []node{{slot: -1, terms: f.terms, w: aw, keys: pl.storyKeys, pub: f.published}}
 	for _, s := range pl.near {
@@ -158,11 +163,9 @@ func (st *state) planRegroup(pl *plan, f *features, w []float64, norm float64) {
 		for _, m := range reps {
 			r := &st.arts[m]
 			mw, _, nsq := st.weigh(r.terms, r.tfw, false)
-			if nsq > 0 {
-				k := 1 / math.Sqrt(nsq)
-				for i := range mw {
-					mw[i] *= k
-				}
+			sc := partScales(nsq, st.ix.p.cfg.NameWeight)
+			for i, t := range r.terms {
+				mw[i] *= sc[t&nameBit]
 			}
 			nodes = append(nodes, node{slot: m, terms: r.terms, w: mw, keys: r.storyKeys, pub: r.published})
 		}
@@ -194,7 +197,9 @@ func (st *state) planRegroup(pl *plan, f *features, w []float64, norm float64) {
 				continue
 			}
 			sim := min(d, 1) * p.timeDecay(fromNanos(a.pub), fromNanos(b.pub))
-			edges = append(edges, cluster.Edge{A: i, B: j, Sim: sim})
+			if sim >= p.edgeFloor() {
+				edges = append(edges, cluster.Edge{A: i, B: j, Sim: sim})
+			}
 		}
 	}
 	lab, err := p.clusterer.Cluster(nil, len(nodes), edges)
@@ -382,9 +387,9 @@ func (st *state) findDuplicate(f *features) (int32, float64) {
 }
 
 // weigh returns the TF-IDF weights of a term vector, the idf of each term
-// and the squared norm. With self, the document frequencies count the
+// and the squared norms of its content and name parts (see nameBit). With self, the document frequencies count the
 // article itself (it is about to be indexed).
-func (st *state) weigh(terms []uint64, tfw []float32, self bool) (w, idfs []float64, normSq float64) {
+func (st *state) weigh(terms []uint64, tfw []float32, self bool) (w, idfs []float64, normSq [2]float64) {
 	n := float64(st.n)
 	var one float64
 	if self {
@@ -397,7 +402,7 @@ func (st *state) weigh(terms []uint64, tfw []float32, self bool) (w, idfs []floa
 		id := ln1n - log1p(float64(st.df[t])+one)
 		idfs[i] = id
 		w[i] = float64(tfw[i]) * id
-		normSq += w[i] * w[i]
+		normSq[t&nameBit] += w[i] * w[i]
 	}
 	return w, idfs, normSq
 }
@@ -418,11 +423,11 @@ func (st *state) storyKeys(terms []uint64, w []float64) []uint64 {
 	return bandKeys(nil, sig, p.storyLSH.Bands, p.storyLSH.Rows)
 }
 
-// norm returns a representative's squared norm, recomputing it (into
+// norm returns a representative's squared part norms, recomputing them (into
 // pl.refresh) when the document frequencies changed by more than 1/16 of
 // the index since it was cached. (idf moves by about ln(1+x) when the
 // index grows by a fraction x, so the norm is off by a few percent at most.)
-func (st *state) norm(s int32, pl *plan) float64 {
+func (st *state) norm(s int32, pl *plan) [2]float64 {
 	r := &st.arts[s]
 	if r.normAt != 0 && (st.dfVersion-r.normAt)*16 <= uint64(st.n) {
 		return r.normSq

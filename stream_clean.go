@@ -3,6 +3,7 @@ package storyclust
 import (
 	"slices"
 	"strings"
+	"unsafe"
 
 	"github.com/storyclust/storyclust/shingle"
 )
@@ -41,14 +42,15 @@ func splitLines(a *Article, seed uint64) streamLines {
 		if line == "" {
 			continue
 		}
-		buf = lineKey(buf, line)
-		key := string(buf)
+		var words int
+		buf, words = lineKeyWords(buf, line)
+		key := unsafe.String(unsafe.SliceData(buf), len(buf)) // not kept
 		if isFurniture(line, key) {
 			continue
 		}
 		sl.lines = append(sl.lines, line)
-		sl.words = append(sl.words, len(strings.Fields(key)))
-		sl.hash = append(sl.hash, mix64(hs*0x9e3779b185ebca87+shingle.HashString(seed, key)))
+		sl.words = append(sl.words, words)
+		sl.hash = append(sl.hash, mix64(hs*0x9e3779b185ebca87+shingle.Hash(seed, buf)))
 	}
 	sl.uniq = slices.Clone(sl.hash)
 	slices.Sort(sl.uniq)

@@ -47,8 +47,8 @@ func ExampleIndex() {
 	// a1      new story s-f55ff16f66f4
 	// a4      new story s-4539e4b48890
 	// a3      new story s-f46dd28a5499
-	// a2      joins s-f55ff16f66f4 (similarity 0.47)
-	// a5      joins s-4539e4b48890 (similarity 0.37)
+	// a2      joins s-f55ff16f66f4 (similarity 0.50)
+	// a5      joins s-4539e4b48890 (similarity 0.33)
 	// a1-copy duplicate of a1 (containment 1.00)
 	// 6 articles, 3 stories
 }

@@ -38,10 +38,10 @@ type artRec struct {
 	dupOf     int32 // representative's slot, -1 for a representative
 	sim       float32
 	founded   bool
-	storyKeys []uint64 // story-tier LSH band keys (representatives)
-	dups      []int32  // a representative's duplicates
-	normSq    float64  // cached squared norm of the TF-IDF vector
-	normAt    uint64   // dfVersion when normSq was computed
+	storyKeys []uint64   // story-tier LSH band keys (representatives)
+	dups      []int32    // a representative's duplicates
+	normSq    [2]float64 // cached squared norms of the TF-IDF vector's parts (content, names)
+	normAt    uint64     // dfVersion when normSq was computed
 }
 
 type storyRec struct {
@@ -123,7 +123,7 @@ func (ix *Index) analyze(a *Article, f *features) {
 	f.dupKeys, f.exact = nil, 0
 	switch {
 	case len(d.dup) >= ix.cfg.DupMinShingles:
-		sig := ix.p.signer.Sign(nil, d.dup)
+		sig := ix.p.dupSigner.Sign(nil, d.dup)
 		f.dupKeys = bandKeys(nil, sig, ix.p.dupLSH.Bands, ix.p.dupLSH.Rows)
 	case len(d.dup) > 0:
 		f.exact = exactKey(f.dup)

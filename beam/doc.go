@@ -18,9 +18,12 @@
 //     verified, the duplicate groups are the connected components of the
 //     verified pairs, and each group's representative is a combine;
 //   - stories: document frequencies over the representatives are a combine
-//     joined back by term, their number a singleton side input; band keys
-//     of the top-terms signatures give the candidate pairs, which are scored
-//     after a join with both vectors; the connected components of the strong
+//     joined back by term, their number a singleton side input; each
+//     vector's heaviest terms (Pipeline.StoryKeys: enough that the rest
+//     stays below half the story floor) are grouped, so every pair whose
+//     similarity reaches the floor shares a group; the candidate pairs are
+//     scored after a join with both vectors and kept when they reach the
+//     floor (the same edges as Run's exact search); the connected components of the strong
 //     edges are clustered one per worker call with the library's
 //     cluster.Clusterer, with every edge among their members.
 //

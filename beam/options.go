@@ -25,10 +25,12 @@ type Options struct {
 	DupMinShingles  int           `json:"dup_min_shingles,omitempty"`
 	StoryCut        float64       `json:"story_cut,omitempty"`
 	Linkage         string        `json:"linkage,omitempty"` // "average", "single" or "complete"
+	StoryFloor      float64       `json:"story_floor,omitempty"`
 	StoryCandidate  float64       `json:"story_candidate,omitempty"`
 	TopTerms        int           `json:"top_terms,omitempty"`
 	TitleBoost      float64       `json:"title_boost,omitempty"`
 	NameBoost       float64       `json:"name_boost,omitempty"`
+	NameWeight      float64       `json:"name_weight,omitempty"`
 	TimeScale       time.Duration `json:"time_scale,omitempty"`
 	TimeGrace       time.Duration `json:"time_grace,omitempty"`
 	MinRepeat       int           `json:"min_repeat,omitempty"`
@@ -50,8 +52,8 @@ func (o Options) Config() (storyclust.Config, error) {
 	cfg := storyclust.Config{
 		Lang: o.Lang, StrictLang: o.StrictLang, K: o.K, Seed: o.Seed,
 		DupShingle: o.DupShingle, DupThreshold: o.DupThreshold, DupMinShingles: o.DupMinShingles,
-		StoryCut: o.StoryCut, StoryCandidate: o.StoryCandidate, TopTerms: o.TopTerms,
-		TitleBoost: o.TitleBoost, NameBoost: o.NameBoost, TimeScale: o.TimeScale, TimeGrace: o.TimeGrace,
+		StoryCut: o.StoryCut, StoryFloor: o.StoryFloor, StoryCandidate: o.StoryCandidate, TopTerms: o.TopTerms,
+		TitleBoost: o.TitleBoost, NameBoost: o.NameBoost, NameWeight: o.NameWeight, TimeScale: o.TimeScale, TimeGrace: o.TimeGrace,
 		MinRepeat: o.MinRepeat, MaxArticleBytes: o.MaxArticleBytes, MaxDense: o.MaxDense,
 	}
 	if o.Linkage != "" {

@@ -145,6 +145,7 @@ func init() {
 	register.DoFn4x1[string, func(*Art) bool, func(*KeyCount) bool, func(string, Doc), error](&prepareFn{})
 	register.DoFn4x0[string, Doc, func(string, string), func(string, string)](&dupKeysFn{})
 	register.Function3x0(bucketPairsFn)
+	register.Function3x0(storyBucketPairsFn)
 	register.Function2x0(splitPairFn)
 	register.Function4x0(halfFn)
 	register.DoFn4x0[string, func(*Doc) bool, func(*Half) bool, func(string, string)](&verifyFn{})
@@ -249,7 +250,7 @@ func Build(s beam.Scope, opt Options, lines beam.PCollection) (beam.PCollection,
 	dfs := beam.ParDo(ss, dfFn, beam.CoGroupByKey(ss, df, termIDs)) // KV<id, TermDF>
 	vecs := beam.ParDo(ss, &weighFn{Opt: opt}, beam.CoGroupByKey(ss, reps, dfs), beam.SideInput{Input: n})
 
-	storyPairs := candidatePairs(ss, beam.ParDo(ss, &storyKeysFn{Opt: opt}, vecs))
+	storyPairs := storyCandidatePairs(ss, beam.ParDo(ss, &storyKeysFn{Opt: opt}, vecs))
 	edges := beam.ParDo(ss, &simFn{Opt: opt}, joinPairs(ss, vecs, storyPairs)) // Edge
 	comps := ConnectedComponents(ss, beam.ParDo(ss, &strongFn{Opt: opt}, edges), rounds)
 	byA := beam.ParDo(ss, edgeByAFn, edges)
@@ -269,6 +270,15 @@ func Build(s beam.Scope, opt Options, lines beam.PCollection) (beam.PCollection,
 func candidatePairs(s beam.Scope, keys beam.PCollection) beam.PCollection {
 	s = s.Scope("candidatePairs")
 	pairs := beam.ParDo(s, bucketPairsFn, beam.GroupByKey(s, keys))
+	return beam.ParDo(s, splitPairFn, filter.Distinct(s, pairs))
+}
+
+// storyCandidatePairs turns KV<story key, role+id> into the distinct
+// KV<A, B> pairs (A < B) of ids that share a time bucket, or an undated
+// bucket with at least one undated member (see storyclust.StoryKeys).
+func storyCandidatePairs(s beam.Scope, keys beam.PCollection) beam.PCollection {
+	s = s.Scope("storyCandidatePairs")
+	pairs := beam.ParDo(s, storyBucketPairsFn, beam.GroupByKey(s, keys))
 	return beam.ParDo(s, splitPairFn, filter.Distinct(s, pairs))
 }
 
@@ -506,6 +516,46 @@ func bucketPairsFn(_ string, ids func(*string) bool, emit func(string)) {
 	}
 }
 
+// storyBucketPairsFn emits the candidate pairs of a story bucket (ids
+// prefixed by their role, see storyKeysFn): every pair in a time bucket,
+// the pairs with an undated member in an undated bucket (two dated
+// articles that can be an edge share a time bucket).
+func storyBucketPairsFn(key string, ids func(*string) bool, emit func(string)) {
+	var dated, undated []string
+	var id string
+	for ids(&id) {
+		if id[0] == 'u' {
+			undated = append(undated, id[1:])
+		} else {
+			dated = append(dated, id[1:])
+		}
+	}
+	for _, s := range []*[]string{&dated, &undated} {
+		slices.Sort(*s)
+		*s = slices.Compact(*s)
+	}
+	pair := func(a, b string) {
+		if a != b {
+			emit(pairKey(min(a, b), max(a, b)))
+		}
+	}
+	for i, a := range undated {
+		for _, b := range undated[i+1:] {
+			pair(a, b)
+		}
+		for _, b := range dated {
+			pair(a, b)
+		}
+	}
+	if !storyclust.StoryKeyUndated(key) {
+		for i, a := range dated {
+			for _, b := range dated[i+1:] {
+				pair(a, b)
+			}
+		}
+	}
+}
+
 func splitPairFn(k string, emit func(string, string)) {
 	emit(splitPair(k))
 }
@@ -618,6 +668,12 @@ func dfFn(h uint64, dfs func(*int) bool, ids func(*string) bool, emit func(strin
 
 type weighFn struct {
 	Opt Options
+	p   *storyclust.Pipeline
+}
+
+func (f *weighFn) Setup() (err error) {
+	f.p, err = f.Opt.pipeline()
+	return err
 }
 
 func (f *weighFn) ProcessElement(id string, docs func(*Doc) bool, dfs func(*TermDF) bool, n int, emit func(string, Doc)) error {
@@ -633,7 +689,7 @@ func (f *weighFn) ProcessElement(id string, docs func(*Doc) bool, dfs func(*Term
 	if len(df) != len(d.TFH) {
 		return fmt.Errorf("storyclust/beam: article %q: %d document frequencies for %d terms", id, len(df), len(d.TFH))
 	}
-	terms := storyclust.WeighTerms(joinTerms(d.TFH, d.TFW), n, func(h uint64) int { return df[h] })
+	terms := f.p.WeighTerms(joinTerms(d.TFH, d.TFW), n, func(h uint64) int { return df[h] })
 	v := Doc{ID: d.ID, PubSec: d.PubSec, PubNsec: d.PubNsec, HasPub: d.HasPub}
 	v.TermH, v.TermW = splitTerms(terms)
 	emit(id, v)
@@ -650,10 +706,17 @@ func (f *storyKeysFn) Setup() (err error) {
 	return err
 }
 
+// ProcessElement emits each story key of a representative with its id,
+// prefixed by its role: "u" when it meets others in undated buckets only,
+// "d" when it is dated.
 func (f *storyKeysFn) ProcessElement(id string, d Doc, emit func(string, string)) {
 	pr := d.prepared()
+	role := "d"
+	if f.p.StoryUndated(&pr) {
+		role = "u"
+	}
 	for _, k := range f.p.StoryKeys(nil, &pr) {
-		emit(k, id)
+		emit(k, role+id)
 	}
 }
 

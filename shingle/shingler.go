@@ -68,6 +68,7 @@ type scratch struct {
 	hashes []uint64
 	text   []byte
 	pos    []int32
+	hc     hashCache // this Shingler's words: stop flag and term hash
 }
 
 // maxPooledBytes: scratch grown beyond this (by a huge text) is dropped
@@ -200,13 +201,38 @@ func (s *Shingler) TokenHashes(dst []uint64, text string) []uint64 {
 	return dst
 }
 
+// tokenHashes is analyze followed by Hash(Seed, term), with both memoized
+// per word in sc.hc.
 func (s *Shingler) tokenHashes(dst []uint64, sc *scratch, text string) []uint64 {
-	toks := s.analyze(sc, text, false)
+	toks := sc.tok.Tokenize(sc.toks[:0], bytesOf(text))
+	sc.toks = toks
 	dst = slices.Grow(dst, len(toks))
-	for _, tk := range toks {
-		dst = append(dst, Hash(s.cfg.Seed, tk.Term))
+	hc := &sc.hc
+	for i := range toks {
+		w := toks[i].Term
+		key, w8 := wordHash(w)
+		h, stop, ok := hc.lookup(key, w8, w)
+		if !ok {
+			h, stop = s.analyzeWord(w)
+			hc.insert(key, w8, w, h, stop)
+		}
+		if !stop {
+			dst = append(dst, h)
+		}
 	}
 	return dst
+}
+
+// analyzeWord returns what analyze and Hash make of one normalized word:
+// whether it is dropped as a stopword, else the hash of its term.
+func (s *Shingler) analyzeWord(w []byte) (h uint64, stop bool) {
+	if s.stop && s.lang.isStop(w) {
+		return 0, true
+	}
+	if s.stem && s.lang.stemmable(w) {
+		w = s.lang.cache.get(w)
+	}
+	return Hash(s.cfg.Seed, w), false
 }
 
 // Shingles appends the word shingles of text: for each run of WordN

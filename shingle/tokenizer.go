@@ -1,6 +1,7 @@
 package shingle
 
 import (
+	"slices"
 	"unicode"
 	"unicode/utf8"
 
@@ -88,31 +89,33 @@ func (t *UnicodeTokenizer) Tokenize(dst []Token, text []byte) []Token {
 }
 
 // asciiChunk tokenizes a chunk of ASCII letters, digits and ' . , bytes.
+// The terms it adds are at most len(chunk) bytes, so t.terms is grown once
+// and written by index.
 func (t *UnicodeTokenizer) asciiChunk(dst []Token, chunk []byte, start *bool) []Token {
+	terms := slices.Grow(t.terms, len(chunk))
+	n := len(terms)
+	terms = terms[:cap(terms)]
 	for k := 0; k < len(chunk); {
 		c := chunk[k]
-		cl := asciiClass[c]
-		if cl != cLetter && cl != cDigit {
-			if cl == cPoint {
+		if asciiWord[c] == 0 {
+			if asciiClass[c] == cPoint {
 				*start = true
 			}
 			k++
 			continue
 		}
-		off := len(t.terms)
+		off := n
 		capital := c >= 'A' && c <= 'Z'
 		for k < len(chunk) {
 			// Copy a run of letters and digits, lower-cased.
-			run := k
-			for k < len(chunk) && asciiClass[chunk[k]] >= cLetter && asciiClass[chunk[k]] <= cDigit {
-				k++
-			}
-			n := len(t.terms)
-			t.terms = append(t.terms, chunk[run:k]...)
-			for i, b := range t.terms[n:] {
-				if b >= 'A' && b <= 'Z' {
-					t.terms[n+i] = b + ('a' - 'A')
+			for k < len(chunk) {
+				m := asciiWord[chunk[k]]
+				if m == 0 {
+					break
 				}
+				terms[n] = m
+				n++
+				k++
 			}
 			if k+1 >= len(chunk) {
 				break
@@ -120,22 +123,38 @@ func (t *UnicodeTokenizer) asciiChunk(dst []Token, chunk []byte, start *bool) []
 			// A joiner between word characters.
 			c, next := asciiClass[chunk[k]], asciiClass[chunk[k+1]]
 			if c == cApos && (next == cLetter || next == cDigit) {
-				t.terms = append(t.terms, '\'')
+				terms[n] = '\''
+				n++
 			} else if (c == cPoint || c == cComma) && next == cDigit && asciiClass[chunk[k-1]] == cDigit {
 				if c == cPoint {
-					t.terms = append(t.terms, '.')
+					terms[n] = '.'
+					n++
 				}
 			} else {
 				break
 			}
 			k++
 		}
-		end := len(t.terms)
-		dst = append(dst, Token{Term: t.terms[off:end:end], Cap: capital, Start: *start})
+		dst = append(dst, Token{Term: terms[off:n:n], Cap: capital, Start: *start})
 		*start = false
 	}
+	t.terms = terms[:n]
 	return dst
 }
+
+// asciiWord maps an ASCII letter or digit (classes cLetter and cDigit) to
+// itself lower-cased, and every other byte to 0.
+var asciiWord = func() (t [256]byte) {
+	for c := range utf8.RuneSelf {
+		switch {
+		case 'A' <= c && c <= 'Z':
+			t[c] = byte(c) + 'a' - 'A'
+		case 'a' <= c && c <= 'z', '0' <= c && c <= '9':
+			t[c] = byte(c)
+		}
+	}
+	return t
+}()
 
 // next decodes the rune at src[k] and classifies it. With check, a rune
 // that may change under NFKC (or any rune outside the BMP) yields cRedo.

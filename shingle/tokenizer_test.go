@@ -213,3 +213,15 @@ func TestNormalizeIdempotentAllRunes(t *testing.T) {
 		}
 	}
 }
+
+// TestASCIIWordTable checks the fast table of asciiChunk against the
+// character classes.
+func TestASCIIWordTable(t *testing.T) {
+	for c := range 256 {
+		word := c < utf8.RuneSelf && (asciiClass[c] == cLetter || asciiClass[c] == cDigit)
+		assert.Equal(t, word, asciiWord[c] != 0, "byte %#x", c)
+		if word {
+			assert.Equal(t, strings.ToLower(string(rune(c))), string(rune(asciiWord[c])), "byte %#x", c)
+		}
+	}
+}

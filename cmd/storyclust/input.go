@@ -71,6 +71,9 @@ type reader struct {
 	skipped  int
 	progress func(n int)
 	pages    *pagePool // HTML extraction in flight for the file being read
+	// prefetch, if set, is given each article that is read whole (not an
+	// HTML page), so that analysis can start while reading goes on.
+	prefetch func(a *storyclust.Article)
 }
 
 func (r *reader) bad(where string, format string, args ...any) error {
@@ -142,7 +145,10 @@ func (r *reader) readText(display, base string, in io.Reader, isHTML bool) error
 	return r.add(record{art: storyclust.Article{ID: id, Text: string(b)}, src: display})
 }
 
-// readJSONL reads JSON Lines. Lines with an html field are extracted on
+// readJSONL reads JSON Lines. One goroutine reads lines (and decompresses),
+// GOMAXPROCS goroutines parse chunks of them, and this one takes the
+// records in input order, so errors, warnings and ids are handled exactly as
+// by a sequential reader. Lines with an html field are extracted on
 // GOMAXPROCS goroutines while reading goes on; their errors are reported in
 // input order once the file is read.
 func (r *reader) readJSONL(display string, br *bufio.Reader) (err error) {
@@ -152,37 +158,127 @@ func (r *reader) readJSONL(display string, br *bufio.Reader) (err error) {
 			err = ferr
 		}
 	}()
-	line := 0
-	for {
-		b, err := readLine(br, r.maxLine)
-		if len(b) == 0 && err == io.EOF {
-			return nil
-		}
-		line++
-		where := fmt.Sprintf("%s:%d", display, line)
-		if errors.Is(err, errLineTooLong) {
-			if e := r.bad(where, "line longer than the %d-byte limit (-max-bytes)", r.maxLine); e != nil {
-				return e
+	workers := runtime.GOMAXPROCS(0)
+	work := make(chan *lineChunk, 2*workers)
+	ordered := make(chan *lineChunk, 2*workers)
+	stop := make(chan struct{})
+	defer close(stop)
+	go r.readChunks(br, work, ordered, stop)
+	for range workers {
+		go func() {
+			for c := range work {
+				r.parseChunk(display, c)
 			}
-			continue
-		}
-		if err != nil && err != io.EOF {
-			return fmt.Errorf("%w: %s: %w", errBadInput, where, err)
-		}
-		if len(bytes.TrimSpace(b)) > 0 {
-			rec, perr := r.parse(where, b)
-			if perr != nil {
-				if e := r.bad(where, "%v", perr); e != nil {
+		}()
+	}
+	for c := range ordered {
+		<-c.done
+		for i := range c.lines {
+			l := &c.lines[i]
+			where := l.rec.src
+			if where == "" {
+				where = display + ":" + strconv.Itoa(l.n)
+			}
+			if errors.Is(l.err, errLineTooLong) {
+				if e := r.bad(where, "line longer than the %d-byte limit (-max-bytes)", r.maxLine); e != nil {
 					return e
 				}
-			} else if e := r.add(rec); e != nil {
-				return e
+				continue
+			}
+			if l.err != nil && l.err != io.EOF {
+				return fmt.Errorf("%w: %s: %w", errBadInput, where, l.err)
+			}
+			if l.parsed {
+				if l.warn {
+					fmt.Fprintf(r.stderr, "storyclust: %s: invalid UTF-8 replaced with U+FFFD\n", where)
+				}
+				if l.perr != nil {
+					if e := r.bad(where, "%v", l.perr); e != nil {
+						return e
+					}
+				} else if e := r.add(l.rec); e != nil {
+					return e
+				}
+			}
+			if l.err == io.EOF {
+				return nil
 			}
 		}
-		if err == io.EOF {
-			return nil
+	}
+	return nil
+}
+
+// lineChunk is a run of input lines, parsed by one goroutine.
+type lineChunk struct {
+	lines []inputLine
+	done  chan struct{} // closed when parsed
+}
+
+type inputLine struct {
+	n      int    // line number
+	b      []byte // the line, until parsed
+	err    error  // from readLine
+	parsed bool   // a non-blank line that was parsed
+	rec    record
+	warn   bool // invalid UTF-8 was replaced
+	perr   error
+}
+
+// readChunks reads lines into chunks and sends each to work (to be parsed)
+// and to ordered (to be taken in order), until the input ends, reading
+// fails or stop is closed. It closes both channels.
+func (r *reader) readChunks(br *bufio.Reader, work, ordered chan<- *lineChunk, stop <-chan struct{}) {
+	defer close(ordered)
+	defer close(work)
+	const maxLines, maxBytes = 256, 1 << 20
+	line := 0
+	for {
+		c := &lineChunk{done: make(chan struct{})}
+		size, last := 0, false
+		for len(c.lines) < maxLines && size < maxBytes {
+			b, err := readLine(br, r.maxLine)
+			if len(b) == 0 && err == io.EOF {
+				last = true
+				break
+			}
+			line++
+			c.lines = append(c.lines, inputLine{n: line, b: b, err: err})
+			size += len(b)
+			if err != nil && !errors.Is(err, errLineTooLong) {
+				last = true // io.EOF after a last line without newline, or an I/O error
+				break
+			}
+		}
+		if len(c.lines) == 0 {
+			return
+		}
+		select {
+		case work <- c:
+		case <-stop:
+			return
+		}
+		select {
+		case ordered <- c:
+		case <-stop:
+			return
+		}
+		if last {
+			return
 		}
 	}
+}
+
+// parseChunk parses the lines of c that were read whole and are not blank.
+func (r *reader) parseChunk(display string, c *lineChunk) {
+	for i := range c.lines {
+		l := &c.lines[i]
+		if (l.err == nil || l.err == io.EOF) && len(bytes.TrimSpace(l.b)) > 0 {
+			l.parsed = true
+			l.rec, l.warn, l.perr = r.parse(display+":"+strconv.Itoa(l.n), l.b)
+		}
+		l.b = nil
+	}
+	close(c.done)
 }
 
 var errLineTooLong = errors.New("line too long")
@@ -213,70 +309,103 @@ func readLine(br *bufio.Reader, max int) ([]byte, error) {
 	}
 }
 
-func (r *reader) parse(where string, b []byte) (record, error) {
+// parse decodes one JSON Lines record. It is safe for concurrent use; warn
+// reports that invalid UTF-8 was replaced (the caller says so on stderr).
+func (r *reader) parse(where string, b []byte) (rec record, warn bool, err error) {
 	if !utf8.Valid(b) {
 		b = bytes.ToValidUTF8(b, []byte("\uFFFD"))
-		fmt.Fprintf(r.stderr, "storyclust: %s: invalid UTF-8 replaced with U+FFFD\n", where)
+		warn = true
 	}
-	var obj map[string]json.RawMessage
-	if err := json.Unmarshal(b, &obj); err != nil {
-		return record{}, fmt.Errorf("not a JSON object: %v", err)
+	// The fields in canonicalFields order, then the gold field.
+	var fs [9]scanField
+	nf := len(canonicalFields)
+	for i, c := range canonicalFields {
+		fs[i].name = r.fields[c]
+	}
+	if r.gold != "" {
+		fs[nf].name = r.gold
+		nf++
+	}
+	get := func(name string) (raw []byte, scanned, ok bool) {
+		for i := range fs[:nf] {
+			if fs[i].name == name {
+				return fs[i].raw, len(fs[i].raw) >= 2 && fs[i].raw[0] == '"', fs[i].raw != nil
+			}
+		}
+		return nil, false, false
+	}
+	if !scanObject(b, fs[:nf]) {
+		// Not a plain JSON object (or one the scanner leaves to
+		// encoding/json): decode it the slow way, which explains errors.
+		var obj map[string]json.RawMessage
+		if err := json.Unmarshal(b, &obj); err != nil {
+			return record{}, warn, fmt.Errorf("not a JSON object: %v", err)
+		}
+		get = func(name string) ([]byte, bool, bool) {
+			raw, ok := obj[name]
+			return raw, false, ok
+		}
+	}
+	value := func(name string, numberOK bool) (string, bool, error) {
+		raw, plain, ok := get(name)
+		if !ok || string(raw) == "null" {
+			return "", ok, nil
+		}
+		if plain {
+			return unquote(raw), true, nil
+		}
+		s, err := jsonString(raw, name, numberOK)
+		return s, true, err
 	}
 	str := func(canon string, numberOK bool) (string, error) {
-		name := r.fields[canon]
-		raw, ok := obj[name]
-		if !ok || string(raw) == "null" {
-			return "", nil
-		}
-		return jsonString(raw, name, numberOK)
+		s, _, err := value(r.fields[canon], numberOK)
+		return s, err
 	}
-	var rec record
 	rec.src = where
-	var err error
 	a := &rec.art
 	if a.ID, err = str("id", true); err != nil {
-		return rec, err
+		return rec, warn, err
 	}
 	if a.Title, err = str("title", false); err != nil {
-		return rec, err
+		return rec, warn, err
 	}
 	if a.Text, err = str("text", false); err != nil {
-		return rec, err
+		return rec, warn, err
 	}
 	if a.Source, err = str("source", false); err != nil {
-		return rec, err
+		return rec, warn, err
 	}
 	if a.URL, err = str("url", false); err != nil {
-		return rec, err
+		return rec, warn, err
 	}
 	if a.Lang, err = str("lang", false); err != nil {
-		return rec, err
+		return rec, warn, err
 	}
 	if rec.html, err = str("html", false); err != nil {
-		return rec, err
+		return rec, warn, err
 	}
 	pub, err := str("published", false)
 	if err != nil {
-		return rec, err
+		return rec, warn, err
 	}
 	if pub != "" {
 		if a.Published, err = parseTime(pub); err != nil {
-			return rec, fmt.Errorf("field %q: %v", r.fields["published"], err)
+			return rec, warn, fmt.Errorf("field %q: %v", r.fields["published"], err)
 		}
 	}
 	if r.gold != "" {
-		raw, ok := obj[r.gold]
+		raw, _, ok := get(r.gold)
 		if !ok || string(raw) == "null" {
-			return rec, fmt.Errorf("no gold field %q", r.gold)
+			return rec, warn, fmt.Errorf("no gold field %q", r.gold)
 		}
-		if rec.gold, err = jsonString(raw, r.gold, true); err != nil {
-			return rec, err
+		if rec.gold, _, err = value(r.gold, true); err != nil {
+			return rec, warn, err
 		}
 	}
 	if a.ID == "" {
-		return rec, fmt.Errorf("missing id (field %q)", r.fields["id"])
+		return rec, warn, fmt.Errorf("missing id (field %q)", r.fields["id"])
 	}
-	return rec, nil
+	return rec, warn, nil
 }
 
 // jsonString decodes a JSON string, or a JSON number when numberOK.
@@ -327,6 +456,8 @@ func (r *reader) add(rec record) error {
 	if rec.html != "" {
 		r.pages.extract(len(r.records), rec.art, rec.html)
 		rec.html = ""
+	} else if r.prefetch != nil {
+		r.prefetch(&rec.art)
 	}
 	r.records = append(r.records, rec)
 	if r.progress != nil {

@@ -159,6 +159,10 @@ func runContext(ctx context.Context, args []string, stdin io.Reader, stdout, std
 
 	rd := &reader{fields: fields, gold: o.gold, skipBad: o.skipBad, maxLine: o.maxBytes, stderr: stderr,
 		ids: map[string]string{}, progress: prog.read}
+	pf := p.NewPrefetcher() // dedup: analysis overlaps reading
+	if cmd == "dedup" && !o.index.enabled() {
+		rd.prefetch = pf.Add
+	}
 	files := fs.Args()
 	if len(files) == 0 {
 		files = []string{"-"}
@@ -208,7 +212,7 @@ func runContext(ctx context.Context, args []string, stdin io.Reader, stdout, std
 	case o.index.enabled():
 		res, code, err = runIndexed(ctx, &o.index, o.cfg, arts)
 	case cmd == "dedup":
-		res, err = p.Dedup(ctx, arts)
+		res, err = pf.Dedup(ctx, arts)
 	default:
 		res, err = p.Run(ctx, arts)
 	}

@@ -1,0 +1,72 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+var scanSeeds = []string{
+	`{"id":"a","title":"t","text":"x","published":"2024-01-02"}`,
+	` { "id" : 7 , "text" : "caf\u00e9 \"q\"" , "x": [1, -2.5e+3, {"y": null}], "z": true } `,
+	`{"id":"a","id":"b"}`, `{}`, `[]`, `{"id":"a"`, `{"id":"a"} x`, `{"id":01}`, `{"id":-}`, `{"id":1.}`,
+	`{"id":"a\x01"}`, `{"id":"\q"}`, `{"i\u0064":"a"}`, `{"id":tru}`, `{"id":"a",}`, `{,}`, `{"a":[1,]}`,
+	`{"id":"\ud83d\ude00"}`, `{"id":"\ud83d"}`, `{"id":"\ud83d\u0041\uDE00\\u"}`, `{"text":"\ud83d\ud83d\ude00x"}`,
+	`{"text":"a\n\tb\"\\\b\f\r\u00E9\u20ac"}`, `{"id":"\udc00\ud800"}`, `{"text":"a\/b"}`, `{"id":1e5,"lang":null}`,
+}
+
+// checkScan compares scanObject with encoding/json on one text.
+func checkScan(t *testing.T, data []byte) {
+	if !utf8.Valid(data) {
+		return
+	}
+	fields := []scanField{{name: "id"}, {name: "text"}, {name: "lang"}, {name: "x"}}
+	ok := scanObject(data, fields)
+	var obj map[string]json.RawMessage
+	err := json.Unmarshal(data, &obj)
+	if !ok {
+		return // the caller falls back to encoding/json
+	}
+	require.NoError(t, err, "scanObject accepted what encoding/json rejects: %q", data)
+	for _, f := range fields {
+		raw, in := obj[f.name]
+		require.Equal(t, in, f.raw != nil, "%q: field %s", data, f.name)
+		if !in {
+			continue
+		}
+		require.Equal(t, string(bytes.TrimSpace(raw)), string(f.raw), "%q: field %s", data, f.name)
+		if len(f.raw) > 0 && f.raw[0] == '"' {
+			var s string
+			require.NoError(t, json.Unmarshal(f.raw, &s))
+			require.Equal(t, s, unquote(f.raw), "%q: string %s", data, f.name)
+			if !f.esc {
+				require.Equal(t, s, string(f.raw[1:len(f.raw)-1]), "%q: plain string %s", data, f.name)
+			}
+		}
+	}
+}
+
+func TestScanObject(t *testing.T) {
+	for _, s := range scanSeeds {
+		checkScan(t, []byte(s))
+	}
+	fs := []scanField{{name: "id"}, {name: "text"}}
+	assert.True(t, scanObject([]byte(`{"id":"a","text":"b\nc"}`), fs))
+	assert.Equal(t, `"a"`, string(fs[0].raw))
+	assert.False(t, scanObject([]byte(`{"id":"a"} {}`), fs))
+	deep := bytes.Repeat([]byte("["), 2000)
+	assert.False(t, scanObject(append(append([]byte(`{"x":`), deep...), '}'), fs), "too deep: left to encoding/json")
+}
+
+// FuzzScanObject: whatever scanObject accepts, encoding/json accepts with
+// the same raw values.
+func FuzzScanObject(f *testing.F) {
+	for _, s := range scanSeeds {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) { checkScan(t, data) })
+}

@@ -1,0 +1,214 @@
+package storyclust
+
+import (
+	"cmp"
+	"math"
+	"slices"
+	"time"
+
+	"github.com/storyclust/storyclust/cluster"
+)
+
+// edgeFloor is the smallest story similarity that is an edge of the story
+// graph (Config.StoryFloor).
+func (p *Pipeline) edgeFloor() float64 { return p.cfg.StoryFloor }
+
+// prefixLen returns how many of the heaviest terms of a unit vector must be
+// indexed so that the rest (in the order given by byWeight) has a norm
+// below floor: a vector whose indexed terms share nothing with another unit
+// vector has a dot product with it below floor (Cauchy-Schwarz). It also
+// returns the norm of the rest.
+func prefixLen(ts []term, byWeight []int32, floor float64) (int, float64) {
+	// Walk from the lightest term up while the rest stays below floor.
+	rest := 0.0
+	k := len(byWeight)
+	lim := floor * floor * (1 - 1e-9) // a margin for rounding
+	for k > 0 {
+		w := ts[byWeight[k-1]].w
+		if rest+w*w >= lim {
+			break
+		}
+		rest += w * w
+		k--
+	}
+	return k, math.Sqrt(rest)
+}
+
+// sortByWeight sorts positions in ts by decreasing weight, ties by hash.
+func sortByWeight(ts []term, order []int32) {
+	slices.SortFunc(order, func(a, b int32) int {
+		if c := cmp.Compare(ts[b].w, ts[a].w); c != 0 {
+			return c
+		}
+		return cmp.Compare(ts[a].h, ts[b].h)
+	})
+}
+
+// restShare is the share of the edge floor that the unindexed terms of a
+// vector may reach. Lower means longer inverted lists but fewer candidates
+// to verify: a candidate needs an indexed dot product of at least
+// (1-restShare) x floor.
+const restShare = 0.3
+
+// storyEdges returns every pair of docs[idx] (as positions in idx, A < B)
+// whose story similarity is at least the edge floor, sorted by B then A,
+// whatever the number of CPUs. It is exact: an all-pairs search over an
+// inverted index of each vector's heaviest terms (prefix filtering, Bayardo
+// et al., "Scaling up all pairs similarity search", WWW 2007), every
+// candidate verified with the same storySim the rest of the pipeline uses.
+// Dated articles are indexed by time blocks as wide as the window past
+// which the time factor alone keeps a pair below the floor, so each one
+// scans only the undated articles and those of its own and the previous
+// block.
+func (p *Pipeline) storyEdges(docs []doc, idx []int) []cluster.Edge {
+	floor := p.edgeFloor()
+	n := len(idx)
+	// Number the docs undated first, then by publication time.
+	pos := make([]int32, n) // new number -> position in idx
+	for i := range pos {
+		pos[i] = int32(i)
+	}
+	pub := func(i int32) time.Time { return docs[idx[i]].published }
+	slices.SortStableFunc(pos, func(a, b int32) int { return pub(a).Compare(pub(b)) })
+	undated := 0
+	for undated < n && pub(pos[undated]).IsZero() {
+		undated++
+	}
+	window := p.timeWindow(floor)
+
+	// One inverted index for the undated docs and one per time block of
+	// the window's width: a dated doc's candidates are the undated docs and
+	// those in its own block and the one before.
+	block := func(i int) int {
+		if i < undated || window <= 0 {
+			return 0
+		}
+		return int(pub(pos[i]).Sub(pub(pos[undated])) / window)
+	}
+	undatedIndex := map[uint64][]posting{}
+	blocks := map[int]map[uint64][]posting{}
+	rest := make([]float64, n)   // norm of the unindexed terms, by new number
+	prefix := make([][]int32, n) // positions in terms of the indexed terms
+	dedupParallel(n, func() func(i int) {
+		return func(i int) {
+			ts := docs[idx[pos[i]]].terms
+			order := make([]int32, len(ts))
+			for j := range order {
+				order[j] = int32(j)
+			}
+			sortByWeight(ts, order)
+			var m int
+			m, rest[i] = prefixLen(ts, order, floor*restShare)
+			prefix[i] = order[:m:m]
+		}
+	})
+	for i, k := range pos {
+		ts := docs[idx[k]].terms
+		for _, j := range prefix[i] {
+			ix := undatedIndex
+			if i >= undated {
+				b := block(i)
+				if blocks[b] == nil {
+					blocks[b] = map[uint64][]posting{}
+				}
+				ix = blocks[b]
+			}
+			ix[ts[j].h] = append(ix[ts[j].h], posting{int32(i), ts[j].w})
+		}
+	}
+	// Query each doc's whole vector against the prefixes of the docs
+	// numbered before it. Each chunk of docs fills its own slots of out.
+	out := make([][]cluster.Edge, n)
+	const chunk = 64
+	dedupParallel((n+chunk-1)/chunk, func() func(c int) {
+		acc := make([]float64, n)
+		seen := make([]int32, n) // i+1 once a candidate of doc i
+		var cands []int32
+		return func(c int) {
+			for i := c * chunk; i < min((c+1)*chunk, n); i++ {
+				a := &docs[idx[pos[i]]]
+				cands = cands[:0]
+				if i < undated {
+					for _, t := range a.terms {
+						cands = scanPostings(undatedIndex[t.h], int32(i), t.w, acc, seen, cands)
+					}
+				} else {
+					b := block(i)
+					for _, t := range a.terms {
+						cands = scanPostings(undatedIndex[t.h], int32(i), t.w, acc, seen, cands)
+						if prev := blocks[b-1]; prev != nil {
+							cands = scanPostings(prev[t.h], int32(i), t.w, acc, seen, cands)
+						}
+						cands = scanPostings(blocks[b][t.h], int32(i), t.w, acc, seen, cands)
+					}
+				}
+				var es []cluster.Edge
+				for _, j := range cands {
+					// The cosine is the indexed part (acc) plus at most the
+					// rest's norm; the time factor only lowers it.
+					b := &docs[idx[pos[j]]]
+					if bound := acc[j] + rest[j]; bound >= floor {
+						if decay := p.timeDecay(b.published, a.published); bound*decay >= floor {
+							if s := p.storySim(b, a); s >= floor {
+								x, y := int(pos[j]), int(pos[i])
+								es = append(es, cluster.Edge{A: min(x, y), B: max(x, y), Sim: s})
+							}
+						}
+					}
+					acc[j] = 0
+				}
+				out[i] = es
+			}
+		}
+	})
+	var total int
+	for _, es := range out {
+		total += len(es)
+	}
+	edges := make([]cluster.Edge, 0, total)
+	for _, es := range out {
+		edges = append(edges, es...)
+	}
+	slices.SortFunc(edges, func(a, b cluster.Edge) int {
+		if c := cmp.Compare(a.B, b.B); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.A, b.A)
+	})
+	return edges
+}
+
+// posting is one indexed term of a doc: its number in storyEdges and the
+// term's weight.
+type posting struct {
+	doc int32
+	w   float64
+}
+
+// scanPostings adds the contributions of one query term of weight w to the
+// docs numbered below i in ps, appending first-seen docs to cands.
+func scanPostings(ps []posting, i int32, w float64, acc []float64, seen []int32, cands []int32) []int32 {
+	for _, q := range ps {
+		if q.doc >= i {
+			break
+		}
+		if seen[q.doc] != i+1 {
+			seen[q.doc] = i + 1
+			cands = append(cands, q.doc)
+		}
+		acc[q.doc] += w * q.w
+	}
+	return cands
+}
+
+// timeWindow returns the publication gap beyond which the time factor alone
+// keeps a story similarity below floor, or 0 when there is none (the decay
+// is off).
+func (p *Pipeline) timeWindow(floor float64) time.Duration {
+	if p.cfg.TimeScale < 0 || floor <= 0 {
+		return 0
+	}
+	// exp(-(gap-grace)/scale) < floor  <=>  gap > grace + scale*ln(1/floor);
+	// a minute of margin for rounding.
+	return p.cfg.TimeGrace + time.Duration(float64(p.cfg.TimeScale)*math.Log(1/floor)) + time.Minute
+}

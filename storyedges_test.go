@@ -1,0 +1,92 @@
+package storyclust
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/storyclust/storyclust/cluster"
+)
+
+// TestStoryEdgesExact checks the all-pairs search against brute force: the
+// same edges, with the same similarities, for dated, undated and mixed
+// articles, several floors and time settings.
+func TestStoryEdgesExact(t *testing.T) {
+	arts := loadAllSidesArticles(t, 500)
+	// Undate every seventh article; squeeze the dates of the rest into a
+	// few weeks so that time blocks and their borders are exercised.
+	base := time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC)
+	for i := range arts {
+		if i%7 == 0 {
+			arts[i].Published = time.Time{}
+		} else {
+			arts[i].Published = base.Add(time.Duration(i%61) * 11 * time.Hour)
+		}
+	}
+	for _, tc := range []Config{
+		{},
+		{StoryFloor: 0.05},
+		{StoryFloor: 0.3},
+		{TimeScale: -1},
+		{TimeScale: time.Hour, TimeGrace: time.Hour},
+		{NameWeight: -1},
+	} {
+		t.Run(fmt.Sprintf("floor=%g,scale=%v,nw=%g", tc.StoryFloor, tc.TimeScale, tc.NameWeight), func(t *testing.T) {
+			p := mustNew(t, tc)
+			b, err := p.process(context.Background(), arts, true)
+			require.NoError(t, err)
+			var reps []int
+			for k := range b.docs {
+				if b.rep[k] == k {
+					reps = append(reps, k)
+				}
+			}
+			got := p.storyEdges(b.docs, reps)
+			var want []cluster.Edge
+			for j := range reps {
+				for i := 0; i < j; i++ {
+					if s := p.storySim(&b.docs[reps[i]], &b.docs[reps[j]]); s >= p.edgeFloor() {
+						want = append(want, cluster.Edge{A: i, B: j, Sim: s})
+					}
+				}
+			}
+			require.NotEmpty(t, want)
+			require.Equal(t, len(want), len(got), "edge count")
+			for k := range want {
+				require.Equal(t, want[k].A, got[k].A)
+				require.Equal(t, want[k].B, got[k].B)
+				require.InDelta(t, want[k].Sim, got[k].Sim, 1e-12)
+			}
+		})
+	}
+}
+
+func TestPartScales(t *testing.T) {
+	for _, tc := range []struct {
+		sq   [2]float64
+		nw   float64
+		want [2]float64 // resulting norms of the parts
+	}{
+		{[2]float64{4, 9}, 0.3, [2]float64{0.83666, 0.54772}}, // sqrt(0.7), sqrt(0.3)
+		{[2]float64{4, 0}, 0.3, [2]float64{1, 0}},             // no names: content alone
+		{[2]float64{0, 9}, 0.3, [2]float64{0, 1}},
+		{[2]float64{0, 0}, 0.3, [2]float64{0, 0}},
+		{[2]float64{4, 9}, 0, [2]float64{1, 0}},
+	} {
+		sc := partScales(tc.sq, tc.nw)
+		for k := range sc {
+			require.InDelta(t, tc.want[k], sc[k]*sqrtOr0(tc.sq[k]), 1e-5, "%v part %d", tc, k)
+		}
+	}
+}
+
+func sqrtOr0(x float64) float64 {
+	if x <= 0 {
+		return 0
+	}
+	return math.Sqrt(x)
+}
