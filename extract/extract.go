@@ -8,7 +8,8 @@
 // that programs clustering plain text should not pay. The storyclust CLI
 // imports it for the "html" input field and .html files.
 //
-// FromHTML and Fill are safe for concurrent use.
+// FromHTML and Fill are safe for concurrent use, and deterministic: the same
+// page (and Article) gives the same result on every run.
 package extract
 
 import (
@@ -52,7 +53,12 @@ func FromHTML(id string, page io.Reader, pageURL string) (storyclust.Article, er
 //     list item, without a first line that repeats the title.
 //   - Title: the page's headline (from its metadata or <title>).
 //   - Published: the publication date (and time, when the page gives one)
-//     from the page's metadata, JSON-LD or date markup.
+//     from the page's metadata, JSON-LD or date markup. Where the page
+//     declares a publication time on the day the extractor found (JSON-LD
+//     datePublished, else <meta property="article:published_time">, else
+//     itemprop="datePublished"), that time is taken: the extractor picks
+//     among several timestamps of one day at random. The result is the same
+//     on every run.
 //   - URL: the page's canonical URL, if the page states one.
 //   - Source: the host of a.URL (lower case, without "www."), else the host
 //     of the page's canonical URL, else the site name the page declares.
@@ -117,6 +123,11 @@ func fill(a storyclust.Article, page io.Reader, v variant) (storyclust.Article, 
 		HtmlDateOptions: &htmldate.Options{UseOriginalDate: true, SkipExtensiveSearch: true,
 			ExtractTime: true, DeferUrlExtractor: true},
 	}
+	// Read before the extractor gets the tree; see publishedDate.
+	var declared []declaredDate
+	if a.Published.IsZero() {
+		declared = declaredDates(doc)
+	}
 	given, _ := url.Parse(strings.TrimSpace(a.URL))
 	if given != nil && (given.Host == "" || given.Scheme == "") {
 		given = nil
@@ -138,8 +149,8 @@ func fill(a storyclust.Article, page io.Reader, v variant) (storyclust.Article, 
 	if a.Title == "" {
 		a.Title = strings.TrimSpace(strings.ReplaceAll(md.Title, "\u00AD", ""))
 	}
-	if a.Published.IsZero() && !md.Date.IsZero() {
-		a.Published = md.Date
+	if a.Published.IsZero() {
+		a.Published = publishedDate(md.Date, declared)
 	}
 	if a.URL == "" {
 		a.URL = md.URL
