@@ -1,15 +1,3 @@
-// Package extract turns fetched web pages into storyclust Articles: it
-// extracts the main article text (without navigation, teasers, comments and
-// footer), the title and the publication date with go-trafilatura, a pure-Go
-// port of trafilatura.
-//
-// It is a package of its own because the extractor is heavy: its date parser
-// builds locale tables at program start (about 0.3 s and 60 MB here), a cost
-// that programs clustering plain text should not pay. The storyclust CLI
-// imports it for the "html" input field and .html files.
-//
-// FromHTML and Fill are safe for concurrent use, and deterministic: the same
-// page (and Article) gives the same result on every run.
 package extract
 
 import (
