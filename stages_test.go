@@ -244,7 +244,7 @@ func TestStagesEqualRun(t *testing.T) {
 		{"allsides-dated", func(t *testing.T) []Article {
 			// Dated articles squeezed into a few weeks (time buckets and
 			// their borders), every fifth one undated.
-			arts := loadAllSidesArticles(t, 400)
+			arts := loadAllSidesArticles(t, 300)
 			base := time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC)
 			for i := range arts {
 				arts[i].Published = base.Add(time.Duration(i%53) * 9 * time.Hour)
@@ -267,6 +267,9 @@ func TestStagesEqualRun(t *testing.T) {
 		t.Run(s.name, func(t *testing.T) {
 			arts := s.arts(t)
 			for _, c := range configs {
+				if s.name == "allsides-dated" && c.name != "default" {
+					continue // the time buckets do not depend on the other settings
+				}
 				t.Run(c.name, func(t *testing.T) {
 					p, err := New(c.cfg)
 					require.NoError(t, err)

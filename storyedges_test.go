@@ -16,7 +16,7 @@ import (
 // same edges, with the same similarities, for dated, undated and mixed
 // articles, several floors and time settings.
 func TestStoryEdgesExact(t *testing.T) {
-	arts := loadAllSidesArticles(t, 500)
+	arts := loadAllSidesArticles(t, 400)
 	// Undate every seventh article; squeeze the dates of the rest into a
 	// few weeks so that time blocks and their borders are exercised.
 	base := time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC)
@@ -30,10 +30,9 @@ func TestStoryEdgesExact(t *testing.T) {
 	for _, tc := range []Config{
 		{},
 		{StoryFloor: 0.05},
-		{StoryFloor: 0.3},
+		{StoryFloor: 0.3, NameWeight: -1},
 		{TimeScale: -1},
 		{TimeScale: time.Hour, TimeGrace: time.Hour},
-		{NameWeight: -1},
 	} {
 		t.Run(fmt.Sprintf("floor=%g,scale=%v,nw=%g", tc.StoryFloor, tc.TimeScale, tc.NameWeight), func(t *testing.T) {
 			p := mustNew(t, tc)
