@@ -47,7 +47,9 @@ import (
 //
 // Paragraphs are found only for the articles of pairs that pass the shingle
 // test, by analyzing their lines once more; on batches without duplicates
-// that is almost none.
+// that is almost none. A pair whose articles are already connected through
+// verified pairs is not verified (see verifyPairs): a group of m copies
+// needs about m verified pairs, not m(m-1)/2.
 //
 // Candidate recall: the LSH index works on Jaccard similarity. New tunes it
 // for DupThreshold/(3-DupThreshold), the Jaccard similarity c·ρ/(1+ρ-c·ρ)
@@ -65,23 +67,6 @@ import (
 // and 0.998; with 40% cut, recall went from 0.977 to 0.997. The false
 // positives were pages of one outlet sharing a photo gallery; the two misses
 // are short copies whose containment fell below 0.5.
-
-// paragraphSets returns, for each doc k with need[k], the shingle sets of
-// its paragraphs: the lines of its text that are not furniture by their
-// content (teasers, known phrases, cookie notices, see clean.go) and have at
-// least DupMinShingles shingles. It works on all CPUs.
-func (p *Pipeline) paragraphSets(docs []doc, need []bool) [][][]uint64 {
-	out := make([][][]uint64, len(docs))
-	dedupParallel(len(docs), func() func(k int) {
-		var sc paraScratch
-		return func(k int) {
-			if need[k] {
-				out[k] = p.paragraphsOf(docs[k].art, len(docs[k].dup), &sc)
-			}
-		}
-	})
-	return out
-}
 
 type paraScratch struct {
 	toks []uint64
@@ -134,11 +119,56 @@ func paragraphsFound(ps [][]uint64, in []uint64, threshold float64) float64 {
 	}
 	n := 0
 	for _, s := range ps {
-		if similarity.Containment(s, in) >= threshold {
+		// similarity.Containment(s, in), by galloping: a paragraph is
+		// small next to the whole text.
+		if len(s) > 0 && float64(gallopIntersect(s, in))/float64(len(s)) >= threshold {
 			n++
 		}
 	}
 	return float64(n) / float64(len(ps))
+}
+
+// gallopIntersect returns |a ∩ b| for sorted, duplicate-free a and b, in
+// O(len(a)·log(len(b)/len(a))): for each value of a it searches b
+// exponentially from where the previous search ended.
+func gallopIntersect(a, b []uint64) int {
+	n, j := 0, 0
+	for _, x := range a {
+		if j = gallop(b, j, x); j >= len(b) {
+			break
+		}
+		if b[j] == x {
+			n++
+			j++
+		}
+	}
+	return n
+}
+
+// gallop returns the first index i >= j of sorted b with b[i] >= x, or
+// len(b), searching exponentially from j.
+func gallop(b []uint64, j int, x uint64) int {
+	if j >= len(b) || b[j] >= x {
+		return j
+	}
+	// b[lo] < x; find hi with b[hi] >= x or hi = len(b).
+	lo, step := j, 1
+	hi := j + step
+	for hi < len(b) && b[hi] < x {
+		lo = hi
+		step *= 2
+		hi = j + step
+	}
+	hi = min(hi, len(b))
+	for lo+1 < hi {
+		m := int(uint(lo+hi) >> 1)
+		if b[m] < x {
+			lo = m
+		} else {
+			hi = m
+		}
+	}
+	return hi
 }
 
 // dedupParallel calls, on all CPUs, work(k) for k in [0, n), with work made
@@ -218,32 +248,13 @@ func (p *Pipeline) duplicates(docs []doc) ([]int, error) {
 			exact[key] = append(exact[key], k)
 		}
 	}
-	// Verify: shingles first, then, for the pairs that pass, paragraphs of
-	// the shorter article.
-	var pass []similarity.Pair // {shorter, longer}
-	need := make([]bool, len(docs))
-	for _, pr := range bandPairs(keys, len(docs), p.dupLSH.Bands) {
-		short, long := pr.A, pr.B
-		if len(docs[short].dup) > len(docs[long].dup) {
-			short, long = long, short
-		}
-		if similarity.Containment(docs[short].dup, docs[long].dup) >= p.cfg.DupThreshold {
-			pass = append(pass, similarity.Pair{A: short, B: long})
-			need[short] = true
-		}
-	}
-	paras := p.paragraphSets(docs, need)
 	uf := newUnionFind(len(docs))
-	for _, pr := range pass {
-		if paragraphsFound(paras[pr.A], docs[pr.B].dup, p.cfg.DupThreshold) >= p.cfg.DupThreshold {
-			uf.union(pr.A, pr.B)
-		}
-	}
 	for _, ks := range exact {
 		for _, k := range ks[1:] {
 			uf.union(ks[0], k)
 		}
 	}
+	p.verifyPairs(docs, bandPairs(keys, len(docs), p.dupLSH.Bands), uf)
 	// Choose each group's representative: the earliest published (known
 	// dates first), then the longest, then the smallest id.
 	best := map[int]int{}
@@ -259,6 +270,261 @@ func (p *Pipeline) duplicates(docs []doc) ([]int, error) {
 		rep[k] = best[uf.find(k)]
 	}
 	return rep, nil
+}
+
+// verifyPairs unions in uf the candidate pairs that are duplicates: the
+// shorter article's (the one with fewer shingles; the first of the pair on
+// a tie) shingles, then its paragraphs, must be found in the longer one's
+// shingles (see the top of this file).
+//
+// The duplicate groups are the connected components of the verified pairs,
+// so a pair whose articles are already connected through verified pairs
+// need not be verified: it could not change any group. In a group of m
+// copies that saves most of the m(m-1)/2 verifications, and most of the
+// paragraph analyses, which each re-tokenize an article. Pairs are verified
+// in rounds, by their shorter article: each round picks, most pairs first,
+// the articles whose pairs would connect what is not connected yet (as if
+// they all passed), verifies their pairs on all CPUs, then unions the pairs
+// that passed; it stops when every pair's articles are connected or
+// verified. Which pairs get verified depends only on the input, never on
+// scheduling, and the groups are those of verifying every pair.
+func (p *Pipeline) verifyPairs(docs []doc, pairs []similarity.Pair, uf unionFind) {
+	n, th := len(docs), p.cfg.DupThreshold
+	// The pairs by shorter article: doc k's longer partners are
+	// long[start[k]:start[k+1]].
+	start := make([]int, n+1)
+	shorter := func(pr similarity.Pair) (int, int) {
+		if len(docs[pr.A].dup) > len(docs[pr.B].dup) {
+			return pr.B, pr.A
+		}
+		return pr.A, pr.B
+	}
+	for _, pr := range pairs {
+		s, _ := shorter(pr)
+		start[s+1]++
+	}
+	for k := range n {
+		start[k+1] += start[k]
+	}
+	long := make([]int32, len(pairs))
+	fill := slices.Clone(start[:n])
+	for _, pr := range pairs {
+		s, l := shorter(pr)
+		long[fill[s]] = int32(l)
+		fill[s]++
+	}
+
+	var pending []int // docs whose pairs are not verified yet
+	for k := range n {
+		if start[k+1] > start[k] {
+			pending = append(pending, k)
+		}
+	}
+	type cand struct{ k, open int }
+	var (
+		cands  []cand
+		picked []int
+		passed [][]int32
+	)
+	// root[k] is k's group at the start of a round, set for the docs of
+	// pending pairs. tent is a union-find over those roots for picking,
+	// its entries valid where stamp is the round.
+	root := make([]int32, n)
+	tent := make([]int32, n)
+	stamp := make([]int32, n)
+	tfind := func(x int32) int32 {
+		for tent[x] != x {
+			tent[x] = tent[tent[x]]
+			x = tent[x]
+		}
+		return x
+	}
+	round, prev := int32(0), -1
+	for len(pending) > 0 {
+		round++
+		// Each pending doc's pairs that are still open.
+		cands = cands[:0]
+		for _, k := range pending {
+			root[k] = int32(uf.find(k))
+			open := 0
+			for _, l := range long[start[k]:start[k+1]] {
+				if root[l] = int32(uf.find(int(l))); root[l] != root[k] {
+					open++
+				}
+			}
+			if open > 0 {
+				cands = append(cands, cand{k, open})
+			}
+		}
+		if len(cands) == 0 {
+			break
+		}
+		// Pick the docs whose pairs would connect something new, most
+		// open pairs first, as long as the open docs become fewer by an
+		// eighth each round; then all that are left. So there are
+		// O(log n) rounds, each linear in the pairs left.
+		picked, pending = picked[:0], pending[:0]
+		if prev >= 0 && 8*len(cands) > 7*prev {
+			for _, c := range cands {
+				picked = append(picked, c.k)
+			}
+		} else {
+			slices.SortFunc(cands, func(a, b cand) int {
+				if c := cmp.Compare(b.open, a.open); c != 0 {
+					return c
+				}
+				return cmp.Compare(a.k, b.k)
+			})
+			for _, c := range cands {
+				rk := root[c.k]
+				useful := false
+				for _, l := range long[start[c.k]:start[c.k+1]] {
+					for _, x := range [2]int32{rk, root[l]} {
+						if stamp[x] != round {
+							stamp[x], tent[x] = round, x
+						}
+					}
+					if a, b := tfind(rk), tfind(root[l]); a != b {
+						useful = true
+						tent[max(a, b)] = min(a, b)
+					}
+				}
+				if useful {
+					picked = append(picked, c.k)
+				} else {
+					pending = append(pending, c.k)
+				}
+			}
+			slices.Sort(pending)
+		}
+		prev = len(cands)
+		// Verify the picked docs' open pairs.
+		passed = slices.Grow(passed[:0], len(picked))[:len(picked)]
+		dedupParallel(len(picked), func() func(i int) {
+			var sc verifyScratch
+			return func(i int) {
+				k := picked[i]
+				short := docs[k].dup
+				analyzed := false
+				out := passed[i][:0]
+				// The groups k joins by the pairs passed so far: a pair
+				// into one of them is connected already.
+				joined := append(sc.joined[:0], root[k])
+				for _, l := range long[start[k]:start[k+1]] {
+					if slices.Contains(joined, root[l]) {
+						continue
+					}
+					// similarity.Containment(short, docs[l].dup), noting
+					// which of short's shingles were found.
+					if len(short) == 0 || !sc.contains(short, docs[l].dup, th) {
+						continue
+					}
+					if !analyzed {
+						sc.analyze(p, docs[k].art, short)
+						analyzed = true
+					}
+					if sc.paragraphsFound(docs[l].dup, th) >= th {
+						out = append(out, l)
+						joined = append(joined, root[l])
+					}
+				}
+				passed[i], sc.joined = out, joined
+			}
+		})
+		for i, k := range picked {
+			for _, l := range passed[i] {
+				uf.union(k, int(l))
+			}
+		}
+	}
+}
+
+// verifyScratch is a verifyPairs worker's memory for one shorter article:
+// which of its shingles the current longer article holds, and its
+// paragraphs with, for each of their shingles, its index in the article's
+// shingles or -1.
+type verifyScratch struct {
+	para  paraScratch
+	hit   []uint64 // bit i: short[i] is in the longer article
+	paras [][]uint64
+	at    []int32 // the paragraphs' shingles' indexes, concatenated
+	// joined lists the groups (roots) the article has joined in this round.
+	joined []int32
+}
+
+// contains reports whether similarity.Containment(short, long) >= threshold
+// for a non-empty short, and sets sc.hit to the shingles of short found in
+// long. It stops, hit incomplete, as soon as the threshold is out of reach.
+func (sc *verifyScratch) contains(short, long []uint64, threshold float64) bool {
+	sc.hit = slices.Grow(sc.hit[:0], (len(short)+63)/64)[:(len(short)+63)/64]
+	clear(sc.hit)
+	size := float64(len(short))
+	n, i, j := 0, 0, 0
+	for i < len(short) && j < len(long) {
+		for end := min(i+256, len(short)); i < end && j < len(long); {
+			x, y := short[i], long[j]
+			switch {
+			case x < y:
+				i++
+			case x > y:
+				j++
+			default:
+				sc.hit[i>>6] |= 1 << (i & 63)
+				n++
+				i++
+				j++
+			}
+		}
+		// Even if all the rest were found.
+		if float64(n+len(short)-i)/size < threshold {
+			return false
+		}
+	}
+	return float64(n)/size >= threshold
+}
+
+// analyze finds the paragraphs of a, whose shingles are short, and where
+// their shingles are in short.
+func (sc *verifyScratch) analyze(p *Pipeline, a *Article, short []uint64) {
+	sc.paras = p.paragraphsOf(a, len(short), &sc.para)
+	sc.at = sc.at[:0]
+	for _, ps := range sc.paras {
+		j := 0
+		for _, x := range ps {
+			// Both are sorted: search short onward from j.
+			j = gallop(short, j, x)
+			if j < len(short) && short[j] == x {
+				sc.at = append(sc.at, int32(j))
+			} else {
+				sc.at = append(sc.at, -1)
+			}
+		}
+	}
+}
+
+// paragraphsFound is paragraphsFound(sc.paras, long, threshold) for the
+// long whose shingles sc.contains marked last: a shingle of the short article
+// is looked up in its bits, any other shingle in long.
+func (sc *verifyScratch) paragraphsFound(long []uint64, threshold float64) float64 {
+	if len(sc.paras) < 2 {
+		return 1
+	}
+	n, at := 0, sc.at
+	for _, ps := range sc.paras {
+		found := 0
+		for i, x := range ps {
+			if a := at[i]; a >= 0 {
+				found += int(sc.hit[a>>6] >> (a & 63) & 1)
+			} else if _, ok := slices.BinarySearch(long, x); ok {
+				found++
+			}
+		}
+		at = at[len(ps):]
+		if len(ps) > 0 && float64(found)/float64(len(ps)) >= threshold {
+			n++
+		}
+	}
+	return float64(n) / float64(len(sc.paras))
 }
 
 // dupBandKeys signs, on all CPUs, every doc with at least DupMinShingles
@@ -315,9 +581,18 @@ func bandPairs(keys []uint64, n, bands int) []similarity.Pair {
 		key  uint64
 		slot int32
 	}
+	byKeySlot := func(x, y entry) int {
+		if c := cmp.Compare(x.key, y.key); c != 0 {
+			return c
+		}
+		return cmp.Compare(x.slot, y.slot)
+	}
 	perBand := make([][]similarity.Pair, bands)
 	dedupParallel(bands, func() func(b int) {
-		var es []entry
+		var (
+			es, tmp []entry
+			counts  []int32
+		)
 		return func(b int) {
 			es = es[:0]
 			for k := range n {
@@ -325,12 +600,46 @@ func bandPairs(keys []uint64, n, bands int) []similarity.Pair {
 					es = append(es, entry{key, int32(k)})
 				}
 			}
-			slices.SortFunc(es, func(x, y entry) int {
-				if c := cmp.Compare(x.key, y.key); c != 0 {
-					return c
+			// Sort by key, then slot. The keys are uniform hashes, so
+			// distribute the entries, in slot order, into about len/2
+			// buckets by their top bits and sort each bucket by
+			// insertion, stable (as sortedSet does): linear in practice,
+			// with slices.SortFunc for any bucket that is not small.
+			if len(es) < 64 {
+				slices.SortFunc(es, byKeySlot)
+			} else {
+				lg := bits.Len(uint(len(es))) - 1
+				nb, shift := 1<<lg, uint(64-lg)
+				counts = slices.Grow(counts[:0], nb+1)[:nb+1]
+				clear(counts)
+				for _, e := range es {
+					counts[e.key>>shift+1]++
 				}
-				return cmp.Compare(x.slot, y.slot)
-			})
+				for i := 1; i <= nb; i++ {
+					counts[i] += counts[i-1]
+				}
+				tmp = slices.Grow(tmp[:0], len(es))[:len(es)]
+				for _, e := range es {
+					i := e.key >> shift
+					tmp[counts[i]] = e
+					counts[i]++
+				}
+				start := int32(0)
+				for i := range nb {
+					end := counts[i]
+					if seg := tmp[start:end]; len(seg) > 16 {
+						slices.SortFunc(seg, byKeySlot)
+					} else {
+						for x := 1; x < len(seg); x++ {
+							for y := x; y > 0 && seg[y].key < seg[y-1].key; y-- {
+								seg[y], seg[y-1] = seg[y-1], seg[y]
+							}
+						}
+					}
+					start = end
+				}
+				es, tmp = tmp, es
+			}
 			var out []similarity.Pair
 			for i := 0; i < len(es); {
 				j := i + 1

@@ -1,0 +1,186 @@
+package storyclust
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/storyclust/storyclust/shingle"
+	"github.com/storyclust/storyclust/similarity"
+)
+
+// randomSet returns n sorted unique values, each drawn from common with
+// probability share, else fresh.
+func randomSet(rng *rand.Rand, n int, common []uint64, share float64) []uint64 {
+	s := make([]uint64, 0, n)
+	for range n {
+		if len(common) > 0 && rng.Float64() < share {
+			s = append(s, common[rng.IntN(len(common))])
+		} else {
+			s = append(s, rng.Uint64())
+		}
+	}
+	slices.Sort(s)
+	return slices.Compact(s)
+}
+
+func TestGallopIntersect(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	for _, c := range []struct{ na, nb int }{
+		{0, 0}, {0, 10}, {10, 0}, {1, 1}, {5, 1000}, {40, 2000}, {1000, 1000}, {2000, 40}, {300, 301},
+	} {
+		t.Run(fmt.Sprintf("%dx%d", c.na, c.nb), func(t *testing.T) {
+			for _, share := range []float64{0, 0.3, 0.9, 1} {
+				common := randomSet(rng, max(c.na, c.nb), nil, 0)
+				a := randomSet(rng, c.na, common, share)
+				b := randomSet(rng, c.nb, common, share)
+				in := map[uint64]bool{}
+				for _, x := range b {
+					in[x] = true
+				}
+				want := 0
+				for _, x := range a {
+					if in[x] {
+						want++
+					}
+				}
+				assert.Equal(t, want, gallopIntersect(a, b), "share %v", share)
+				if len(a) > 0 {
+					assert.Equal(t, similarity.Containment(a, b), float64(gallopIntersect(a, b))/float64(len(a)))
+					for _, th := range []float64{0, 0.2, 0.5, 0.8, 1} {
+						var sc verifyScratch
+						found := sc.contains(a, b, th)
+						require.Equal(t, similarity.Containment(a, b) >= th, found, "threshold %v", th)
+						if found {
+							for i, x := range a {
+								require.Equal(t, in[x], sc.hit[i>>6]>>(i&63)&1 == 1)
+							}
+						}
+					}
+				}
+			}
+		})
+	}
+}
+
+// nearDupArticles returns articles in groups of near-duplicates: each
+// group an original of paragraphs drawn from a small vocabulary and copies
+// with words replaced at various rates and paragraphs cut, so that some
+// candidate pairs pass verification and some fail either test; a few
+// pages share a long block of another group.
+func nearDupArticles(rng *rand.Rand, groups int) []Article {
+	vocab := make([]string, 2500)
+	for i := range vocab {
+		vocab[i] = fmt.Sprintf("w%dx", i)
+	}
+	word := func() string { return vocab[rng.IntN(len(vocab))] }
+	var arts []Article
+	var blocks []string
+	for g := range groups {
+		paras := make([][]string, 3+rng.IntN(12))
+		for i := range paras {
+			paras[i] = make([]string, 8+rng.IntN(50))
+			for j := range paras[i] {
+				paras[i][j] = word()
+			}
+		}
+		blocks = append(blocks, strings.Join(paras[0], " "))
+		copies := 1 + rng.IntN(11)
+		for c := range copies {
+			rate := []float64{0, 0.03, 0.08, 0.15, 0.3}[rng.IntN(5)]
+			keep := len(paras)
+			if c > 0 && rng.IntN(3) == 0 {
+				keep = max(1, keep-rng.IntN(keep))
+			}
+			var lines []string
+			for _, p := range paras[:keep] {
+				ws := slices.Clone(p)
+				for j := range ws {
+					if c > 0 && rng.Float64() < rate {
+						ws[j] = word()
+					}
+				}
+				lines = append(lines, strings.Join(ws, " "))
+			}
+			if g > 0 && rng.IntN(8) == 0 {
+				// A long block shared with another group's page.
+				lines = append(lines, strings.Repeat(blocks[rng.IntN(g)]+" ", 3))
+			}
+			arts = append(arts, Article{ID: fmt.Sprintf("g%03d-c%02d", g, c), Text: strings.Join(lines, "\n")})
+		}
+	}
+	return arts
+}
+
+// TestVerifyPairsMatchesAllPairs checks that verifying candidate pairs only
+// until their articles are connected yields the groups of verifying every
+// candidate pair (the shingle test, then the paragraph test of the shorter
+// article), and that verifyScratch's paragraph test is paragraphsFound.
+func TestVerifyPairsMatchesAllPairs(t *testing.T) {
+	for _, seed := range []uint64{1, 2, 3} {
+		t.Run(fmt.Sprint(seed), func(t *testing.T) {
+			rng := rand.New(rand.NewPCG(seed, 7))
+			arts := nearDupArticles(rng, 120)
+			p, err := New(Config{})
+			require.NoError(t, err)
+			slices.SortFunc(arts, func(a, b Article) int { return strings.Compare(a.ID, b.ID) })
+			texts := cleanBatch(arts, p.cfg.MinRepeat)
+			docs := make([]doc, len(arts))
+			var toks []shingle.Token
+			for k := range docs {
+				toks = p.analyzeOne(&docs[k], &arts[k], k, texts[k], toks, false)
+			}
+			pairs := bandPairs(p.dupBandKeys(docs), len(docs), p.dupLSH.Bands)
+			th := p.cfg.DupThreshold
+
+			// Every candidate pair, as duplicates verified them before.
+			want := newUnionFind(len(docs))
+			var passShingles, passBoth int
+			var sc verifyScratch
+			for _, pr := range pairs {
+				short, long := pr.A, pr.B
+				if len(docs[short].dup) > len(docs[long].dup) {
+					short, long = long, short
+				}
+				c := similarity.Containment(docs[short].dup, docs[long].dup)
+				if len(docs[short].dup) > 0 {
+					require.Equal(t, c >= th, sc.contains(docs[short].dup, docs[long].dup, th), "pair %v", pr)
+				}
+				if c < th {
+					continue
+				}
+				passShingles++
+				paras := p.paragraphsOf(docs[short].art, len(docs[short].dup), &paraScratch{})
+				found := paragraphsFound(paras, docs[long].dup, th)
+				sc.analyze(p, docs[short].art, docs[short].dup)
+				require.Equal(t, found, sc.paragraphsFound(docs[long].dup, th), "pair %v", pr)
+				if found >= th {
+					passBoth++
+					want.union(short, long)
+				}
+			}
+			// The test must exercise both tests' failures and the
+			// transitive skips.
+			require.Greater(t, len(pairs), passShingles)
+			require.Greater(t, passShingles, passBoth)
+			groups := 0
+			for k := range docs {
+				if want.find(k) == k {
+					groups++
+				}
+			}
+			require.Greater(t, passBoth, len(docs)-groups, "no pair was redundant")
+
+			got := newUnionFind(len(docs))
+			p.verifyPairs(docs, pairs, got)
+			for k := range docs {
+				assert.Equal(t, want.find(k), got.find(k), "doc %s", docs[k].art.ID)
+			}
+		})
+	}
+}
