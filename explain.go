@@ -54,8 +54,8 @@ type Explanation struct {
 	StoryFloor    float64
 
 	// LinkageDistance is the average-linkage distance between the two
-	// stories (1 - mean similarity over all member pairs, a pair that was
-	// not a candidate counting 0), or between the articles when they share
+	// stories (1 - mean similarity over all member pairs, a pair below the
+	// story floor counting 0), or between the articles when they share
 	// a story. StoryCut is the cut it is compared with.
 	LinkageDistance float64
 	StoryCut        float64

@@ -36,13 +36,15 @@ import (
 //     representative (it is a total order, so a combine can apply it).
 //  4. Stories, over the representatives: document frequencies (each
 //     representative counts each term of its TF once) and the number of
-//     representatives feed WeighTerms; StoryKeys gives the band keys of the
-//     top terms; StorySim scores a candidate pair and tells whether it is an
-//     edge of the story graph. ClusterStories clusters one connected
+//     representatives feed WeighTerms; StoryKeys gives the keys of the
+//     heaviest terms per time bucket (pairs sharing one, restricted in
+//     undated buckets as StoryKeys says, include every edge); StorySim
+//     scores a candidate pair and tells whether it is an edge of the story
+//     graph (it reaches StoryFloor). ClusterStories clusters one connected
 //     component of that graph (components of strong edges suffice, see
 //     StoryStrong); StoryID names a story by its members.
 //
-// LSH candidates: Run's LSH index proposes every pair of documents whose
+// Duplicate candidates: Run's LSH index proposes every pair of documents whose
 // signatures agree on all values of at least one band. The band keys here
 // are the band index and the band's values themselves, so "shares a band
 // key" is exactly that set of pairs (the index hashes a band to 64 bits; a
