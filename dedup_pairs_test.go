@@ -124,7 +124,7 @@ func TestPrefetcherSameResult(t *testing.T) {
 // its target.
 func TestDupSigners(t *testing.T) {
 	n := 1000
-	if testing.Short() {
+	if testing.Short() || raceEnabled {
 		n = 300
 	}
 	bench := newDupBench(loadAllSides(t, dupPoolSize), 1)

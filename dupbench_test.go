@@ -568,8 +568,8 @@ func TestDupBenchTarget(t *testing.T) {
 // to 10% and truncation up to 30% together (12n copies).
 func TestDupBenchCurve(t *testing.T) {
 	n := 300
-	if testing.Short() {
-		n = 100
+	if testing.Short() || raceEnabled {
+		n = 60
 	}
 	edits := []float64{0.01, 0.02, 0.05, 0.10, 0.15, 0.20}
 	truncs := []float64{0.10, 0.20, 0.30, 0.40}
