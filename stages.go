@@ -191,19 +191,13 @@ func (p *Pipeline) WeighTerms(tf []Term, n int, df func(hash uint64) int) []Term
 func (p *Pipeline) StoryKeys(dst []string, pr *Prepared) []string {
 	d := pr.doc()
 	ts := d.terms
-	order := make([]int32, len(ts))
-	for i := range order {
-		order[i] = int32(i)
-	}
-	sortByWeight(ts, order)
-	m, _ := prefixLen(ts, order, p.edgeFloor()/2)
+	prefix, _ := heavyPrefix(ts, p.edgeFloor()/2)
 	var own, next string
 	if !p.StoryUndated(pr) {
-		w := p.timeWindow(p.edgeFloor()).Seconds()
-		b := int64(math.Floor(float64(pr.Published.Unix()) / w))
+		b := timeBlock(pr.Published, p.timeWindow(p.edgeFloor()))
 		own, next = "|"+strconv.FormatInt(b, 10), "|"+strconv.FormatInt(b+1, 10)
 	}
-	for _, j := range order[:m] {
+	for _, j := range prefix {
 		h := strconv.FormatUint(ts[j].h, 16)
 		dst = append(dst, h+"|u")
 		if own != "" {

@@ -13,11 +13,23 @@ import (
 // graph (Config.StoryFloor).
 func (p *Pipeline) edgeFloor() float64 { return p.cfg.StoryFloor }
 
-// prefixLen returns how many of the heaviest terms of a unit vector must be
-// indexed so that the rest (in the order given by byWeight) has a norm
-// below floor: a vector whose indexed terms share nothing with another unit
-// vector has a dot product with it below floor (Cauchy-Schwarz). It also
-// returns the norm of the rest.
+// heavyPrefix returns the heaviest terms of a unit vector that must be
+// indexed (positions in ts, heaviest first) so that the rest has a norm
+// below floor, and that norm: a vector whose indexed terms share nothing
+// with another unit vector has a dot product with it below floor
+// (Cauchy-Schwarz).
+func heavyPrefix(ts []term, floor float64) ([]int32, float64) {
+	order := make([]int32, len(ts))
+	for i := range order {
+		order[i] = int32(i)
+	}
+	sortByWeight(ts, order)
+	m, rest := prefixLen(ts, order, floor)
+	return order[:m:m], rest
+}
+
+// prefixLen returns how many of the terms in byWeight (heaviest first) must
+// be indexed so that the rest has a norm below floor, and that norm.
 func prefixLen(ts []term, byWeight []int32, floor float64) (int, float64) {
 	// Walk from the lightest term up while the rest stays below floor.
 	rest := 0.0
@@ -79,27 +91,19 @@ func (p *Pipeline) storyEdges(docs []doc, idx []int) []cluster.Edge {
 	// One inverted index for the undated docs and one per time block of
 	// the window's width: a dated doc's candidates are the undated docs and
 	// those in its own block and the one before.
-	block := func(i int) int {
+	block := func(i int) int64 {
 		if i < undated || window <= 0 {
 			return 0
 		}
-		return int(pub(pos[i]).Sub(pub(pos[undated])) / window)
+		return timeBlock(pub(pos[i]), window)
 	}
 	undatedIndex := map[uint64][]posting{}
-	blocks := map[int]map[uint64][]posting{}
+	blocks := map[int64]map[uint64][]posting{}
 	rest := make([]float64, n)   // norm of the unindexed terms, by new number
 	prefix := make([][]int32, n) // positions in terms of the indexed terms
 	dedupParallel(n, func() func(i int) {
 		return func(i int) {
-			ts := docs[idx[pos[i]]].terms
-			order := make([]int32, len(ts))
-			for j := range order {
-				order[j] = int32(j)
-			}
-			sortByWeight(ts, order)
-			var m int
-			m, rest[i] = prefixLen(ts, order, floor*restShare)
-			prefix[i] = order[:m:m]
+			prefix[i], rest[i] = heavyPrefix(docs[idx[pos[i]]].terms, floor*restShare)
 		}
 	})
 	for i, k := range pos {
@@ -199,6 +203,13 @@ func scanPostings(ps []posting, i int32, w float64, acc []float64, seen []int32,
 		acc[q.doc] += w * q.w
 	}
 	return cands
+}
+
+// timeBlock returns the number of the block of width window (counted from
+// the Unix epoch) that t falls in. Two times less than window apart are in
+// the same or adjacent blocks.
+func timeBlock(t time.Time, window time.Duration) int64 {
+	return int64(math.Floor(float64(t.Unix()) / window.Seconds()))
 }
 
 // timeWindow returns the publication gap beyond which the time factor alone
