@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/storyclust/storyclust/cluster"
 	"github.com/storyclust/storyclust/shingle"
 	"github.com/storyclust/storyclust/similarity"
 )
@@ -59,6 +60,17 @@ type Explanation struct {
 	// a story. StoryCut is the cut it is compared with.
 	LinkageDistance float64
 	StoryCut        float64
+	// CohesionA and CohesionB are, when the articles are in different
+	// stories, the cohesions of their stories as they stand: the mean
+	// similarity of the representative pairs inside each, a pair below the
+	// story floor counting 0; 0 for a story of fewer than three
+	// representatives, which the cohesion test leaves alone. Two stories
+	// within the cut were kept apart by the test (Config.StoryCohesion, the
+	// factor StoryCohesion here) when they, or the parts of them that met
+	// first, each held together more tightly than they were linked:
+	// 1 - LinkageDistance < StoryCohesion × min(CohesionA, CohesionB).
+	CohesionA, CohesionB float64
+	StoryCohesion        float64
 
 	// TimeGap is the gap between the publication times, when both are
 	// known; HasTimeGap says whether they are.
@@ -97,7 +109,7 @@ func (p *Pipeline) Explain(ctx context.Context, arts []Article, a, b string) (*E
 		}
 	}
 	da, db := &bt.docs[ka], &bt.docs[kb]
-	e := &Explanation{A: a, B: b, DupThreshold: p.cfg.DupThreshold, StoryCut: p.cfg.StoryCut}
+	e := &Explanation{A: a, B: b, DupThreshold: p.cfg.DupThreshold, StoryCut: p.cfg.StoryCut, StoryCohesion: p.cfg.StoryCohesion}
 	stories := buildStories(bt.docs, bt.label)
 	storyID := func(k int) string {
 		for _, s := range stories {
@@ -145,7 +157,7 @@ func (p *Pipeline) Explain(ctx context.Context, arts []Article, a, b string) (*E
 			e.TimeGap = -e.TimeGap
 		}
 	}
-	e.LinkageDistance = p.linkageDistance(bt, ka, kb)
+	e.LinkageDistance, e.CohesionA, e.CohesionB = p.linkageDistance(bt, ka, kb)
 
 	names := p.termNames(da, db)
 	e.Shared, e.OnlyA, e.OnlyB = contributions(ra.terms, rb.terms, names)
@@ -156,11 +168,12 @@ func (p *Pipeline) Explain(ctx context.Context, arts []Article, a, b string) (*E
 // docs ka and kb (between the two docs themselves when they share one),
 // computed over the duplicate-group representatives as the clustering saw
 // them: pairs below the story floor count similarity 0, as in the
-// clustering.
-func (p *Pipeline) linkageDistance(bt *batch, ka, kb int) float64 {
+// clustering. For two stories it also returns their cohesions (see
+// Explanation.CohesionA).
+func (p *Pipeline) linkageDistance(bt *batch, ka, kb int) (dist, cohA, cohB float64) {
 	ra, rb := bt.rep[ka], bt.rep[kb]
 	if bt.label[ka] == bt.label[kb] {
-		return 1 - p.storySim(&bt.docs[ra], &bt.docs[rb])
+		return 1 - p.storySim(&bt.docs[ra], &bt.docs[rb]), 0, 0
 	}
 	var ma, mb []int
 	for k := range bt.docs {
@@ -174,15 +187,28 @@ func (p *Pipeline) linkageDistance(bt *batch, ka, kb int) float64 {
 			mb = append(mb, k)
 		}
 	}
-	var sum float64
-	for _, i := range ma {
-		for _, j := range mb {
-			if s := p.storySim(&bt.docs[i], &bt.docs[j]); s >= p.edgeFloor() {
-				sum += s
+	sum := func(xs, ys []int, inner bool) float64 {
+		var t float64
+		for x, i := range xs {
+			for y, j := range ys {
+				if inner && y <= x {
+					continue
+				}
+				if s := p.storySim(&bt.docs[i], &bt.docs[j]); s >= p.edgeFloor() {
+					t += s
+				}
 			}
 		}
+		return t
 	}
-	return 1 - sum/float64(len(ma)*len(mb))
+	cohesion := func(ms []int) float64 {
+		n := float64(len(ms))
+		if len(ms) < cluster.MinCohesionGroup {
+			return 0
+		}
+		return sum(ms, ms, true) / (n * (n - 1) / 2)
+	}
+	return 1 - sum(ma, mb, false)/float64(len(ma)*len(mb)), cohesion(ma), cohesion(mb)
 }
 
 // sharesBand reports whether two signatures agree on every row of at least
@@ -314,6 +340,9 @@ func (e *Explanation) String() string {
 	fmt.Fprintf(&sb, "story tier: cosine %.3f (%.2f × content %.3f + %.2f × names %.3f) × time factor %.3f = similarity %.3f (edge floor %.2f: edge %v)\n",
 		e.Cosine, 1-e.NameWeight, e.ContentCosine, e.NameWeight, e.NameCosine, e.TimeFactor, e.Similarity, e.StoryFloor, e.Edge)
 	fmt.Fprintf(&sb, "linkage distance %.3f, cut %.2f", e.LinkageDistance, e.StoryCut)
+	if !e.SameStory && e.CohesionA > 0 && e.CohesionB > 0 {
+		fmt.Fprintf(&sb, "; story cohesions %.3f and %.3f (kept apart below %.2f × the smaller)", e.CohesionA, e.CohesionB, e.StoryCohesion)
+	}
 	if e.HasTimeGap {
 		fmt.Fprintf(&sb, "; published %s apart", e.TimeGap.Round(time.Minute))
 	}

@@ -35,6 +35,27 @@ func TestExplainSeeds(t *testing.T) {
 	require.ErrorIs(t, err, ErrUnknownID)
 }
 
+// TestExplainCohesion: in ECB+ topic 28 the two events of one kind are
+// within the cut of each other but each story holds together much more
+// tightly than they are linked, so the cohesion test keeps them apart, and
+// the explanation shows it; without the test they are joined.
+func TestExplainCohesion(t *testing.T) {
+	arts, _ := loadLabeled(t, "ecbplus.jsonl.gz")
+	const a, b = "28_1ecb", "28_1ecbplus"
+	e, err := mustNew(t, Config{}).Explain(context.Background(), arts, a, b)
+	require.NoError(t, err)
+	assert.False(t, e.SameStory)
+	assert.LessOrEqual(t, e.LinkageDistance, e.StoryCut)
+	require.Positive(t, e.CohesionA)
+	require.Positive(t, e.CohesionB)
+	assert.Less(t, 1-e.LinkageDistance, e.StoryCohesion*min(e.CohesionA, e.CohesionB))
+	assert.Contains(t, e.String(), "story cohesions")
+
+	off, err := mustNew(t, Config{StoryCohesion: -1}).Explain(context.Background(), arts, a, b)
+	require.NoError(t, err)
+	assert.True(t, off.SameStory)
+}
+
 func TestExplainDuplicates(t *testing.T) {
 	arts := []Article{
 		{ID: "a", Text: wireBody},

@@ -93,6 +93,17 @@ type Config struct {
 	// Linkage is the agglomerative linkage of the story tier. Default
 	// average linkage.
 	Linkage cluster.Linkage
+	// StoryCohesion keeps two events of the same kind apart (average
+	// linkage only, see cluster.Config.Cohesion): two groups of at least
+	// three articles do not merge when their mean similarity is below
+	// StoryCohesion times the smaller of their cohesions (the mean
+	// similarity inside each group). Reports of one event are about as
+	// close to each other as to the rest of their coverage, while two
+	// firings of one coach, or two title defences of one boxer, form two
+	// groups that are each much tighter than the words of their kind (and
+	// the shared names) tie them together. Default 0.65; a negative value
+	// disables the test. Must be at most 1.
+	StoryCohesion float64
 	// StoryCandidate is the Jaccard threshold of the streaming Index's LSH
 	// index that proposes story candidates over each article's top terms
 	// (batches find every pair above StoryFloor exactly). Default 0.05.
@@ -216,6 +227,11 @@ func (c *Config) withDefaults() (Config, error) {
 	if d.TopTerms == 0 {
 		d.TopTerms = 64
 	}
+	if d.StoryCohesion == 0 {
+		d.StoryCohesion = 0.65
+	} else if d.StoryCohesion < 0 {
+		d.StoryCohesion = 0
+	}
 	if d.TitleBoost == 0 {
 		d.TitleBoost = 1
 	} else if d.TitleBoost < 0 {
@@ -263,6 +279,8 @@ func (c *Config) withDefaults() (Config, error) {
 		return bad("StoryFloor (want (0,1])", d.StoryFloor)
 	case d.TopTerms < 1:
 		return bad("TopTerms (want >= 1)", d.TopTerms)
+	case !(d.StoryCohesion <= 1): // also rejects NaN
+		return bad("StoryCohesion (want <= 1)", d.StoryCohesion)
 	case math.IsNaN(d.TitleBoost) || math.IsInf(d.TitleBoost, 0):
 		return bad("TitleBoost", d.TitleBoost)
 	case math.IsNaN(d.NameBoost) || math.IsInf(d.NameBoost, 0):
@@ -320,7 +338,7 @@ func New(cfg Config) (*Pipeline, error) {
 			return nil, fmt.Errorf("%w: %w", ErrInvalidConfig, err)
 		}
 	}
-	p.clusterer, err = cluster.New(cluster.Config{Linkage: c.Linkage, Cut: c.StoryCut, MaxDense: c.MaxDense})
+	p.clusterer, err = cluster.New(cluster.Config{Linkage: c.Linkage, Cut: c.StoryCut, MaxDense: c.MaxDense, Cohesion: c.StoryCohesion})
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrInvalidConfig, err)
 	}

@@ -100,7 +100,25 @@ type Config struct {
 	// [0, MaxMaxDense]; zero means DefaultMaxDense (2048). MaxDense = 1
 	// sends every component through the sparse path.
 	MaxDense int
+	// Cohesion, when positive, keeps apart two tight groups that are only
+	// loosely linked (average linkage only; ignored by the others): two
+	// clusters of at least [MinCohesionGroup] nodes each do not merge when
+	// their linkage similarity (the mean similarity of their member pairs)
+	// is below Cohesion times the smaller of their two cohesions (the mean
+	// similarity of the member pairs inside one cluster, missing pairs 0).
+	// Such a pair of clusters, and every later pair of clusters holding
+	// them, then counts as unlinked. Two reports of one event are as close
+	// to each other as to the other reports, while two events of the same
+	// kind (two earthquakes, two firings of one coach) form two groups each
+	// tighter than the words of their kind tie them together. It must be in
+	// [0, 1]; zero (the default) disables the test, and so does Cut = 1.
+	Cohesion float64
 }
+
+// MinCohesionGroup is the smallest cluster whose cohesion counts for
+// [Config.Cohesion]: three nodes, so that the cohesion is a mean over at
+// least three pairs rather than one pair's similarity.
+const MinCohesionGroup = 3
 
 // Clusterer partitions the nodes of a sparse similarity graph by
 // agglomerative clustering. It is safe for concurrent use; scratch memory is
@@ -109,6 +127,7 @@ type Clusterer struct {
 	linkage  Linkage
 	cut      float64
 	maxDense int
+	cohesion float64
 	pool     sync.Pool
 }
 
@@ -130,7 +149,13 @@ func New(cfg Config) (*Clusterer, error) {
 	if cfg.MaxDense < 0 || cfg.MaxDense > MaxMaxDense {
 		return nil, fmt.Errorf("cluster: Config.MaxDense = %d, want 0..%d: %w", cfg.MaxDense, MaxMaxDense, ErrInvalidConfig)
 	}
+	if !(cfg.Cohesion >= 0 && cfg.Cohesion <= 1) { // also rejects NaN
+		return nil, fmt.Errorf("cluster: Config.Cohesion = %v, want 0 <= cohesion <= 1: %w", cfg.Cohesion, ErrInvalidConfig)
+	}
 	c := &Clusterer{linkage: cfg.Linkage, cut: cfg.Cut, maxDense: cfg.MaxDense}
+	if cfg.Linkage == Average {
+		c.cohesion = cfg.Cohesion
+	}
 	c.pool.New = func() any { return new(workspace) }
 	return c, nil
 }
@@ -291,7 +316,7 @@ func (c *Clusterer) cluster(w *workspace, labels []int, edges []Edge) {
 		m := w.members[w.compStart[k]:w.compStart[k+1]]
 		ce := w.cedges[w.cedgeOff[k]:w.cedgeOff[k+1]]
 		a := &w.agg
-		a.reset(len(m), c.linkage, c.cut)
+		a.reset(len(m), c.linkage, c.cut, c.cohesion)
 		if len(m) <= c.maxDense {
 			a.run(w.newDense(a, ce))
 		} else {

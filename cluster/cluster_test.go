@@ -22,8 +22,15 @@ func TestNewConfig(t *testing.T) {
 		linkage  Linkage
 		cut      float64
 		maxDense int
+		cohesion float64
 	}{
 		{name: "zero value", cfg: Config{}, linkage: Average, cut: 0.5, maxDense: 2048},
+		{name: "cohesion", cfg: Config{Cohesion: 0.65}, linkage: Average, cut: 0.5, maxDense: 2048, cohesion: 0.65},
+		{name: "cohesion 1", cfg: Config{Cohesion: 1}, linkage: Average, cut: 0.5, maxDense: 2048, cohesion: 1},
+		{name: "cohesion ignored by complete", cfg: Config{Linkage: Complete, Cohesion: 0.65}, linkage: Complete, cut: 0.5, maxDense: 2048},
+		{name: "negative cohesion", cfg: Config{Cohesion: -0.1}, wantErr: true},
+		{name: "cohesion above 1", cfg: Config{Cohesion: 1.5}, wantErr: true},
+		{name: "NaN cohesion", cfg: Config{Cohesion: math.NaN()}, wantErr: true},
 		{name: "explicit", cfg: Config{Linkage: Complete, Cut: 0.3, MaxDense: 10}, linkage: Complete, cut: 0.3, maxDense: 10},
 		{name: "cut 1", cfg: Config{Linkage: Single, Cut: 1}, linkage: Single, cut: 1, maxDense: 2048},
 		{name: "max MaxDense", cfg: Config{MaxDense: MaxMaxDense}, linkage: Average, cut: 0.5, maxDense: MaxMaxDense},
@@ -48,6 +55,7 @@ func TestNewConfig(t *testing.T) {
 			assert.Equal(t, tt.linkage, c.linkage)
 			assert.Equal(t, tt.cut, c.cut)
 			assert.Equal(t, tt.maxDense, c.maxDense)
+			assert.Equal(t, tt.cohesion, c.cohesion)
 		})
 	}
 }
@@ -257,6 +265,82 @@ func TestAgainstNaive(t *testing.T) {
 	}
 }
 
+// TestCohesionHandComputed: two triangles with inner similarity 0.9 joined
+// by all nine cross pairs at x. Average linkage at cut 0.6 joins them for
+// x >= 0.4; Cohesion 0.65 keeps them apart while x < 0.65·0.9 = 0.585. A
+// pair and a triangle are never kept apart (the pair is below
+// MinCohesionGroup).
+func TestCohesionHandComputed(t *testing.T) {
+	graph := func(a, b []int, x float64) []Edge {
+		var edges []Edge
+		for _, g := range [][]int{a, b} {
+			for i, u := range g {
+				for _, v := range g[i+1:] {
+					edges = append(edges, Edge{u, v, 0.9})
+				}
+			}
+		}
+		for _, u := range a {
+			for _, v := range b {
+				edges = append(edges, Edge{u, v, x})
+			}
+		}
+		return edges
+	}
+	one := []int{0, 0, 0, 0, 0, 0}
+	two := []int{0, 0, 0, 3, 3, 3}
+	tests := []struct {
+		name     string
+		a, b     []int
+		x        float64
+		cohesion float64
+		want     []int
+	}{
+		{"no cohesion test", []int{0, 1, 2}, []int{3, 4, 5}, 0.5, 0, one},
+		{"kept apart", []int{0, 1, 2}, []int{3, 4, 5}, 0.5, 0.65, two},
+		{"close enough", []int{0, 1, 2}, []int{3, 4, 5}, 0.6, 0.65, one},
+		{"below the cut anyway", []int{0, 1, 2}, []int{3, 4, 5}, 0.3, 0, two},
+		{"pair and triangle", []int{0, 1, 2}, []int{3, 4}, 0.5, 0.65, []int{0, 0, 0, 0, 0}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			n := len(tt.a) + len(tt.b)
+			edges := graph(tt.a, tt.b, tt.x)
+			for _, maxDense := range []int{1, 0} {
+				c := mustNew(t, Config{Cut: 0.6, Cohesion: tt.cohesion, MaxDense: maxDense})
+				assert.Equal(t, tt.want, mustCluster(t, c, n, edges), "maxDense %d", maxDense)
+			}
+		})
+	}
+}
+
+// TestCohesionAgainstNaive compares Config.Cohesion with the textbook
+// agglomeration that recomputes every mean from scratch, on both paths,
+// and requires that the test changes some partitions.
+func TestCohesionAgainstNaive(t *testing.T) {
+	r := rand.New(rand.NewPCG(11, 12))
+	changed := 0
+	for trial := range 60 {
+		n := 8 + r.IntN(40)
+		edges := randomGraph(r, n, 12, 0.8, 0.6, continuousSim(r))
+		for _, cut := range []float64{0.45, 0.7, 0.95} {
+			plain := naiveCluster(n, edges, Average, cut)
+			for _, cohesion := range []float64{0.5, 0.8, 1} {
+				want := naiveClusterCohesion(n, edges, Average, cut, cohesion)
+				if !slices.Equal(want, plain) {
+					changed++
+				}
+				for _, maxDense := range []int{1, 4, 0} {
+					c := mustNew(t, Config{Cut: cut, Cohesion: cohesion, MaxDense: maxDense})
+					got := mustCluster(t, c, n, edges)
+					require.Equal(t, want, got, "trial %d n=%d cut=%v cohesion=%v maxDense=%d edges=%v", trial, n, cut, cohesion, maxDense, edges)
+				}
+			}
+		}
+	}
+	assert.Greater(t, changed, 20, "the cohesion test should change some partitions")
+}
+
 // TestCutOneIsComponents: at Cut = 1 clusters are the connected components
 // of the candidate graph, edges of similarity 0 included.
 func TestCutOneIsComponents(t *testing.T) {
@@ -288,11 +372,13 @@ func TestDenseEqualsSparse(t *testing.T) {
 		edges := randomGraph(r, n, 40, 0.3, 0.2, sim)
 		for _, l := range []Linkage{Average, Single, Complete} {
 			for _, cut := range []float64{0.25, 0.5, 0.75} {
-				dense := mustCluster(t, mustNew(t, Config{Linkage: l, Cut: cut}), n, edges)
-				checkLabels(t, dense)
-				for _, maxDense := range []int{1, 7} {
-					sparse := mustCluster(t, mustNew(t, Config{Linkage: l, Cut: cut, MaxDense: maxDense}), n, edges)
-					require.Equal(t, dense, sparse, "trial %d %v cut=%v maxDense=%d", trial, l, cut, maxDense)
+				for _, cohesion := range []float64{0, 0.7} {
+					dense := mustCluster(t, mustNew(t, Config{Linkage: l, Cut: cut, Cohesion: cohesion}), n, edges)
+					checkLabels(t, dense)
+					for _, maxDense := range []int{1, 7} {
+						sparse := mustCluster(t, mustNew(t, Config{Linkage: l, Cut: cut, Cohesion: cohesion, MaxDense: maxDense}), n, edges)
+						require.Equal(t, dense, sparse, "trial %d %v cut=%v cohesion=%v maxDense=%d", trial, l, cut, cohesion, maxDense)
+					}
 				}
 			}
 		}
@@ -401,7 +487,7 @@ func TestCSRGraphMatchesSimple(t *testing.T) {
 func TestDenseMatrixContents(t *testing.T) {
 	var w workspace
 	a := &agglo{}
-	a.reset(3, Average, 0.5)
+	a.reset(3, Average, 0.5, 0)
 	d := w.newDense(a, []wedge{{0, 2, 0.25}, {1, 2, 0.75}})
 	r, c := d.m.Dims()
 	require.Equal(t, 3, r)

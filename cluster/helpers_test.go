@@ -107,7 +107,43 @@ func simMatrix(n int, edges []Edge) [][]float64 {
 // (< 1); ties go to the lexicographically smallest pair of labels. It
 // agrees with the nearest-neighbour chain whenever distances do not tie.
 func naiveCluster(n int, edges []Edge, l Linkage, cut float64) []int {
+	return naiveClusterCohesion(n, edges, l, cut, 0)
+}
+
+// naiveClusterCohesion is naiveCluster with Config.Cohesion under average
+// linkage: when the nearest pair of clusters, both of at least
+// MinCohesionGroup nodes, has a mean similarity below cohesion times the
+// smaller of their mean inner similarities (recomputed from scratch), every
+// member pair across them is forbidden, and clusters holding a forbidden
+// pair never merge.
+func naiveClusterCohesion(n int, edges []Edge, l Linkage, cut, cohesion float64) []int {
 	s := simMatrix(n, edges)
+	forbidden := map[[2]int]bool{}
+	inner := func(a []int) float64 {
+		sum := 0.0
+		for i, x := range a {
+			for _, y := range a[i+1:] {
+				sum += s[x][y]
+			}
+		}
+		return sum / float64(len(a)*(len(a)-1)/2)
+	}
+	apart := func(a, b []int, d float64) bool {
+		if l != Average || cohesion == 0 || len(a) < MinCohesionGroup || len(b) < MinCohesionGroup {
+			return false
+		}
+		return 1-d < cohesion*min(inner(a), inner(b))
+	}
+	linked := func(a, b []int) bool {
+		for _, x := range a {
+			for _, y := range b {
+				if forbidden[[2]int{min(x, y), max(x, y)}] {
+					return false
+				}
+			}
+		}
+		return true
+	}
 	clusters := make([][]int, n)
 	for i := range clusters {
 		clusters[i] = []int{i}
@@ -144,13 +180,21 @@ func naiveCluster(n int, edges []Edge, l Linkage, cut float64) []int {
 		// clusters stay sorted by label (their first member).
 		for i := range clusters {
 			for j := i + 1; j < len(clusters); j++ {
-				if d := link(clusters[i], clusters[j]); d <= cut && d < bd {
+				if d := link(clusters[i], clusters[j]); d <= cut && d < bd && linked(clusters[i], clusters[j]) {
 					bi, bj, bd = i, j, d
 				}
 			}
 		}
 		if bi < 0 {
 			break
+		}
+		if apart(clusters[bi], clusters[bj], bd) {
+			for _, x := range clusters[bi] {
+				for _, y := range clusters[bj] {
+					forbidden[[2]int{min(x, y), max(x, y)}] = true
+				}
+			}
+			continue
 		}
 		clusters[bi] = append(clusters[bi], clusters[bj]...)
 		slices.Sort(clusters[bi])

@@ -1,6 +1,10 @@
 package cluster
 
-import "gonum.org/v1/gonum/mat"
+import (
+	"math"
+
+	"gonum.org/v1/gonum/mat"
+)
 
 // This file holds the agglomeration of one connected component: a
 // nearest-neighbour chain (Murtagh 1983; Müllner 2011, "Modern hierarchical,
@@ -26,15 +30,24 @@ type store interface {
 	// merge combines the values of clusters a and b and returns the slot
 	// that now holds the union; the other slot is dead.
 	merge(a, b int32) int32
+	// value returns the aggregate of clusters a and b (0 when missing).
+	value(a, b int32) float64
+	// unlink makes clusters a and b, and every later union holding them,
+	// unlinked: their average-linkage sum becomes -Inf, which stays -Inf
+	// through merges and is never a candidate.
+	unlink(a, b int32)
 }
 
 // agglo is the state of the agglomeration of one component of n nodes.
 // Clusters live in slots 0..n-1 (initially slot i = {node i}); a cluster's
 // label is the smallest local node index in it.
 type agglo struct {
-	n       int
-	linkage Linkage
-	cut     float64
+	n        int
+	linkage  Linkage
+	cut      float64
+	cohesion float64 // Config.Cohesion; 0 unless average linkage
+
+	within []float64 // slot -> sum of the similarities inside the cluster (cohesion > 0)
 
 	size       []int
 	label      []int32 // slot -> label
@@ -47,9 +60,13 @@ type agglo struct {
 	dense denseStore
 }
 
-func (a *agglo) reset(n int, l Linkage, cut float64) {
-	a.n, a.linkage, a.cut = n, l, cut
+func (a *agglo) reset(n int, l Linkage, cut, cohesion float64) {
+	a.n, a.linkage, a.cut, a.cohesion = n, l, cut, cohesion
 	a.size = grow(a.size, n)
+	if cohesion > 0 {
+		a.within = grow(a.within, n)
+		clear(a.within)
+	}
 	a.label = grow(a.label, n)
 	a.slotOf = grow(a.slotOf, n)
 	a.alive = grow(a.alive, n)
@@ -130,7 +147,11 @@ func (a *agglo) run(st store) {
 			chain = chain[:top]
 		case y == prev:
 			chain = chain[:top-1]
-			a.merge(st, x, y)
+			if a.apart(st, x, y) {
+				st.unlink(x, y)
+			} else {
+				a.merge(st, x, y)
+			}
 		default:
 			chain = append(chain, y)
 		}
@@ -138,10 +159,31 @@ func (a *agglo) run(st store) {
 	a.chain = chain
 }
 
+// apart reports whether the cohesion test keeps clusters x and y apart:
+// both have at least MinCohesionGroup nodes and their mean pair similarity
+// is below cohesion times the smaller of their mean inner similarities.
+func (a *agglo) apart(st store, x, y int32) bool {
+	nx, ny := float64(a.size[x]), float64(a.size[y])
+	if a.cohesion <= 0 || nx < MinCohesionGroup || ny < MinCohesionGroup {
+		return false
+	}
+	link := st.value(x, y) / (nx * ny)
+	cx := a.within[x] / (nx * (nx - 1) / 2)
+	cy := a.within[y] / (ny * (ny - 1) / 2)
+	return link < a.cohesion*min(cx, cy)
+}
+
 func (a *agglo) merge(st store, x, y int32) {
 	lx, ly := a.label[x], a.label[y]
 	lo, hi := min(lx, ly), max(lx, ly)
+	var within float64
+	if a.cohesion > 0 {
+		within = a.within[x] + a.within[y] + st.value(x, y)
+	}
 	surv := st.merge(x, y)
+	if a.cohesion > 0 {
+		a.within[surv] = within
+	}
 	gone := x + y - surv
 	a.size[surv] += a.size[gone]
 	a.label[surv] = lo
@@ -198,6 +240,13 @@ func (s *denseStore) merge(x, y int32) int32 {
 		s.data[j*s.stride+int(surv)] = v
 	}
 	return surv
+}
+
+func (s *denseStore) value(x, y int32) float64 { return s.data[int(x)*s.stride+int(y)] }
+
+func (s *denseStore) unlink(x, y int32) {
+	s.data[int(x)*s.stride+int(y)] = math.Inf(-1)
+	s.data[int(y)*s.stride+int(x)] = math.Inf(-1)
 }
 
 // sentry is the sparse aggregate of a cluster pair: v as in the dense store
@@ -266,6 +315,14 @@ func (s *sparseStore) nearest(x, prev int32) (int32, bool) {
 		}
 	}
 	return best, best >= 0
+}
+
+func (s *sparseStore) value(x, y int32) float64 { return s.adj[x][y].v }
+
+func (s *sparseStore) unlink(x, y int32) {
+	e := sentry{v: math.Inf(-1)}
+	s.adj[x][y] = e
+	s.adj[y][x] = e
 }
 
 func (s *sparseStore) merge(x, y int32) int32 {
