@@ -62,7 +62,8 @@ func parseFields(spec string) (fieldMap, error) {
 // reader reads articles from JSON Lines and text files.
 type reader struct {
 	fields   fieldMap
-	gold     string // input field holding the gold label, or ""
+	gold     string   // input field holding the gold label, or ""
+	layouts  []string // extra time layouts for published (-date-layout)
 	skipBad  bool
 	maxLine  int
 	stderr   io.Writer
@@ -389,7 +390,7 @@ func (r *reader) parse(where string, b []byte) (rec record, warn bool, err error
 		return rec, warn, err
 	}
 	if pub != "" {
-		if a.Published, err = parseTime(pub); err != nil {
+		if a.Published, err = parseTime(pub, r.layouts...); err != nil {
 			return rec, warn, fmt.Errorf("field %q: %v", r.fields["published"], err)
 		}
 	}
@@ -435,9 +436,10 @@ func abbrev(raw json.RawMessage) string {
 	return s
 }
 
-// parseTime accepts RFC 3339 (with or without fractional seconds) and
-// YYYY-MM-DD (taken as midnight UTC).
-func parseTime(s string) (time.Time, error) {
+// parseTime accepts RFC 3339 (with or without fractional seconds),
+// YYYY-MM-DD (taken as midnight UTC), then each of layouts in turn (Go
+// reference layouts, see time.Parse; UTC unless the layout has a zone).
+func parseTime(s string, layouts ...string) (time.Time, error) {
 	s = strings.TrimSpace(s)
 	if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
 		return t, nil
@@ -445,7 +447,15 @@ func parseTime(s string) (time.Time, error) {
 	if t, err := time.Parse(time.DateOnly, s); err == nil {
 		return t, nil
 	}
-	return time.Time{}, fmt.Errorf("date %s is neither RFC 3339 nor YYYY-MM-DD", strconv.Quote(s))
+	for _, l := range layouts {
+		if t, err := time.Parse(l, s); err == nil {
+			return t, nil
+		}
+	}
+	if len(layouts) > 0 {
+		return time.Time{}, fmt.Errorf("date %s is neither RFC 3339, YYYY-MM-DD nor in the layouts %q given by -date-layout", strconv.Quote(s), layouts)
+	}
+	return time.Time{}, fmt.Errorf("date %s is neither RFC 3339 nor YYYY-MM-DD (see -date-layout)", strconv.Quote(s))
 }
 
 func (r *reader) add(rec record) error {

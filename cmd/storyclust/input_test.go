@@ -7,6 +7,7 @@ import (
 	"io"
 	"strings"
 	"testing"
+	"time"
 	"unicode/utf8"
 
 	"github.com/stretchr/testify/assert"
@@ -105,5 +106,29 @@ func TestParseFields(t *testing.T) {
 	for _, bad := range []string{"id", "id=", "=x", "nope=x"} {
 		_, err := parseFields(bad)
 		assert.Error(t, err, bad)
+	}
+}
+
+func TestParseTimeLayouts(t *testing.T) {
+	layouts := []string{"1/2/06", "Jan 2, 2006 15:04 MST"}
+	for _, tc := range []struct {
+		in, want string
+		bad      bool
+	}{
+		{"12/19/18", "2018-12-19T00:00:00Z", false},
+		{"2/3/19", "2019-02-03T00:00:00Z", false},
+		{"Dec 19, 2018 14:30 UTC", "2018-12-19T14:30:00Z", false},
+		{"2024-02-29", "2024-02-29T00:00:00Z", false}, // the built-in forms first
+		{"13/19/18", "", true},
+		{"19.12.2018", "", true},
+	} {
+		got, err := parseTime(tc.in, layouts...)
+		if tc.bad {
+			require.Error(t, err, tc.in)
+			assert.Contains(t, err.Error(), "-date-layout", tc.in)
+			continue
+		}
+		require.NoError(t, err, tc.in)
+		assert.Equal(t, tc.want, got.UTC().Format(time.RFC3339), tc.in)
 	}
 }

@@ -40,7 +40,8 @@ Usage:
                                          why two articles were or were not joined
 
 Input: JSON Lines, one article per line, with fields id, title, text,
-published (RFC 3339 or YYYY-MM-DD), source, url, lang; only id is required.
+published (RFC 3339, YYYY-MM-DD or a -date-layout), source, url, lang; only
+id is required.
 A FILE ending in .txt is one article whose id is its base name without the
 extension. Gzip-compressed files are read transparently. "-" or no FILE reads
 standard input.
@@ -78,7 +79,31 @@ type options struct {
 	explainB string
 	cfg      storyclust.Config
 	linkage  string
+	layouts  layoutList   // -date-layout
 	index    indexOptions // -state, -redis: see state.go
+}
+
+// layoutList collects repeated -date-layout flags.
+type layoutList []string
+
+func (l *layoutList) String() string { return strings.Join(*l, ",") }
+
+func (l *layoutList) Set(v string) error {
+	if strings.TrimSpace(v) == "" {
+		return errors.New("empty layout")
+	}
+	// A layout must give back the day of the reference time from its own
+	// output: one without a year, month or day is a typo, not a date.
+	ref := time.Date(2006, 1, 2, 15, 4, 5, 0, time.UTC)
+	t, err := time.Parse(v, ref.Format(v))
+	if err != nil {
+		return fmt.Errorf("layout %q does not parse its own output: %v", v, err)
+	}
+	if y, m, d := t.Date(); y != 2006 || m != 1 || d != 2 {
+		return fmt.Errorf("layout %q does not hold a whole date (year, month and day, as in 2006-01-02)", v)
+	}
+	*l = append(*l, v)
+	return nil
 }
 
 func main() {
@@ -157,7 +182,7 @@ func runContext(ctx context.Context, args []string, stdin io.Reader, stdout, std
 		return exitUsage
 	}
 
-	rd := &reader{fields: fields, gold: o.gold, skipBad: o.skipBad, maxLine: o.maxBytes, stderr: stderr,
+	rd := &reader{fields: fields, gold: o.gold, layouts: o.layouts, skipBad: o.skipBad, maxLine: o.maxBytes, stderr: stderr,
 		ids: map[string]string{}, progress: prog.read}
 	pf := p.NewPrefetcher() // dedup: analysis overlaps reading
 	if cmd == "dedup" && !o.index.enabled() {
@@ -256,6 +281,7 @@ func newFlagSet(name string, o *options, stderr io.Writer) *flag.FlagSet {
 		fs.PrintDefaults()
 	}
 	fs.StringVar(&o.fields, "fields", "", "map input field names, e.g. `id=doc_id,published=date`")
+	fs.Var(&o.layouts, "date-layout", "also accept published dates in this Go time `layout` (repeatable), e.g. 1/2/06 for M/D/YY")
 	fs.BoolVar(&o.skipBad, "skip-bad", false, "report bad input lines on stderr and go on instead of failing")
 	fs.BoolVar(&o.stories, "stories", false, "cluster: print one line per story instead of one per article")
 	fs.StringVar(&o.gold, "gold", "", "eval: input `FIELD` holding the gold story label")

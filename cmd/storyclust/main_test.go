@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -323,5 +324,33 @@ func TestEveryIDExactlyOnce(t *testing.T) {
 				assert.Equal(t, want, got, "round %d %v: every id once, in input order", round, cmd)
 			}
 		}
+	}
+}
+
+// TestDateLayout checks that -date-layout dates reach the pipeline (explain
+// reports the gap between them) and that a layout that is not a whole date
+// is a bad command line.
+func TestDateLayout(t *testing.T) {
+	in := `{"id":"a","text":"The mayor opened the new bridge on Monday.","published":"12/19/18"}
+{"id":"b","text":"The mayor opened the new bridge across the river.","published":"12/21/18"}
+`
+	code, _, errs := runCLI(t, in, "cluster", "-quiet")
+	require.Equal(t, exitInput, code)
+	assert.Contains(t, errs, "see -date-layout")
+
+	code, out, errs := runCLI(t, in, "explain", "-json", "-a", "a", "-b", "b", "-date-layout", "2006-01-02T15:04", "-date-layout", "1/2/06")
+	require.Equal(t, exitOK, code, errs)
+	var e struct {
+		TimeGap    time.Duration
+		HasTimeGap bool
+	}
+	require.NoError(t, json.Unmarshal([]byte(out), &e))
+	assert.True(t, e.HasTimeGap)
+	assert.Equal(t, 48*time.Hour, e.TimeGap.Abs())
+
+	for _, bad := range []string{"Jan 2", "15:04", "06", ""} {
+		code, _, errs = runCLI(t, in, "cluster", "-date-layout", bad)
+		assert.Equal(t, exitUsage, code, bad)
+		assert.Contains(t, errs, "-date-layout", bad)
 	}
 }

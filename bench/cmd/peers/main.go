@@ -381,9 +381,9 @@ func wholeProcess(o *options, docs []corpus.Doc, jsonBytes int64) error {
 			args := []string{c, "-quiet", "-fields", "id=doc_id", input}
 			if c == "cluster" {
 				// The story tier uses the publication dates (the time
-				// decay bounds its all-pairs search); the 20 articles
-				// whose date is M/D/YY are skipped and reported.
-				args = []string{c, "-quiet", "-fields", "id=doc_id,published=date", "-skip-bad", input}
+				// decay bounds its all-pairs search); 20 articles give
+				// theirs as M/D/YY.
+				args = []string{c, "-quiet", "-fields", "id=doc_id,published=date", "-date-layout", "1/2/06", input}
 			}
 			r, err := bestProc(o, p, "storyclust", args...)
 			if err != nil {
