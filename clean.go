@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 	"unsafe"
 
+	"github.com/storyclust/storyclust/internal/alnum"
 	"github.com/storyclust/storyclust/shingle"
 )
 
@@ -70,8 +71,9 @@ func lineKey(dst []byte, line string) []byte {
 }
 
 // lineKeyWords is lineKey that also returns the number of words of the key
-// (len(strings.Fields(key))). ASCII bytes take a fast path (a table gives
-// the same result as unicode.IsLetter, IsDigit and ToLower).
+// (len(strings.Fields(key))). Runs of ASCII letters and digits take a fast
+// path (alnum.LowerRun, which gives the same result as unicode.IsLetter,
+// IsDigit and ToLower).
 func lineKeyWords(dst []byte, line string) ([]byte, int) {
 	buf := slices.Grow(dst[:0], len(line)+utf8.UTFMax+1)
 	buf = buf[:cap(buf)]
@@ -80,13 +82,13 @@ func lineKeyWords(dst []byte, line string) ([]byte, int) {
 	for i := 0; i < len(line); {
 		c := line[i]
 		if c < utf8.RuneSelf {
-			i++
-			m := asciiKey[c]
-			if m == 0 {
+			if alnum.Lower[c] == 0 {
 				space = true
+				i++
 				continue
 			}
-			if n+2 > len(buf) {
+			// LowerRun may write up to len(line)-i bytes.
+			if n+1+len(line)-i > len(buf) {
 				buf = slices.Grow(buf[:n], len(line)-i+utf8.UTFMax+2)
 				buf = buf[:cap(buf)]
 			}
@@ -96,8 +98,9 @@ func lineKeyWords(dst []byte, line string) ([]byte, int) {
 				words++
 			}
 			space = false
-			buf[n] = m
-			n++
+			r := alnum.LowerRun(buf[n:], unsafe.Slice(unsafe.StringData(line[i:]), len(line)-i))
+			n += r
+			i += r
 			continue
 		}
 		r, size := utf8.DecodeRuneInString(line[i:])
@@ -124,32 +127,35 @@ func lineKeyWords(dst []byte, line string) ([]byte, int) {
 	return buf[:n], words
 }
 
-// asciiKey maps an ASCII letter or digit to itself lower-cased, and any
-// other ASCII byte to 0.
-var asciiKey = func() (t [utf8.RuneSelf]byte) {
-	for c := range t {
-		switch {
-		case 'a' <= c && c <= 'z', '0' <= c && c <= '9':
-			t[c] = byte(c)
-		case 'A' <= c && c <= 'Z':
-			t[c] = byte(c) + 'a' - 'A'
-		}
-	}
-	return t
-}()
-
 func isTeaser(line string) bool {
 	return strings.HasSuffix(line, "…") || strings.HasSuffix(line, "...") || strings.HasSuffix(line, ". . .")
 }
 
 func isCookieNotice(key string) bool {
-	if !strings.Contains(key, "cookie") {
+	if !containsCookie(key) {
 		return false
 	}
 	for _, c := range cookieCompanions {
 		if strings.Contains(key, c) {
 			return true
 		}
+	}
+	return false
+}
+
+// containsCookie is strings.Contains(key, "cookie"), searching for the
+// rarer 'k' (most lines are not cookie notices, and 'c' is frequent).
+func containsCookie(key string) bool {
+	for i := 3; i+3 <= len(key); {
+		j := strings.IndexByte(key[i:], 'k')
+		if j < 0 {
+			return false
+		}
+		i += j
+		if i+3 <= len(key) && key[i-3:i+3] == "cookie" {
+			return true
+		}
+		i++
 	}
 	return false
 }

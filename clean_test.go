@@ -89,12 +89,30 @@ func TestLineKeyWords(t *testing.T) {
 	for _, line := range []string{
 		"", "   ", "Hello, World!", "  --Tags:  ", "ÉCOLE d’été 2024 — Paris", "İstanbul ÀÉ x", "a\u00a0b", "ǅemal Ⅻ ９９",
 		"Привет, мир", "日本語のテキスト", "x\xffy", "ABC_def-123", "ª º",
+		"Internationalization AND CONSTANTINOPLE1234567 é", "abcdefgh", "ABCDEFGHI", "abcdefg\u00e9hijklmnop",
 	} {
 		k, n := lineKeyWords(nil, line)
 		want := refLineKey(line)
 		assert.Equal(t, want, string(k), "%q", line)
 		assert.Equal(t, len(strings.Fields(want)), n, "%q", line)
 	}
+}
+
+// FuzzLineKeyWords checks lineKeyWords against the rune-by-rune key.
+func FuzzLineKeyWords(f *testing.F) {
+	f.Add("Hello, World! Internationalization 2024")
+	f.Add("ÉCOLE d’été — ABCDEFGHIJ_klmnopq")
+	f.Add("we use cookies, kcookie")
+	f.Fuzz(func(t *testing.T, line string) {
+		k, n := lineKeyWords([]byte("scratch"), line)
+		want := refLineKey(line)
+		if string(k) != want || n != len(strings.Fields(want)) {
+			t.Fatalf("lineKeyWords(%q) = %q, %d; want %q, %d", line, k, n, want, len(strings.Fields(want)))
+		}
+		if containsCookie(line) != strings.Contains(line, "cookie") {
+			t.Fatalf("containsCookie(%q) = %v", line, !strings.Contains(line, "cookie"))
+		}
+	})
 }
 
 // TestCleanBatchMatchesStringKeys checks the hash-keyed, parallel
@@ -125,5 +143,12 @@ func checkCleanBatch(t *testing.T, p *Pipeline, arts []Article) {
 	for i := range arts {
 		want := p.CleanText(&arts[i], func(k string) int { return counts[k] })
 		assert.Equal(t, want, got[i], "article %s", arts[i].ID)
+	}
+}
+
+func TestContainsCookie(t *testing.T) {
+	for _, key := range []string{"", "cookie", "cookies", "a cookie", "kcookie", "cookiecookie", "cooki", "ookie",
+		"kkkkkk", "cook ie", "we use cookies to", "k", "ck", "cookkie", "xxxcookie", "cookiek"} {
+		assert.Equal(t, strings.Contains(key, "cookie"), containsCookie(key), "%q", key)
 	}
 }

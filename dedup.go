@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"unsafe"
 
 	"github.com/storyclust/storyclust/shingle"
 	"github.com/storyclust/storyclust/similarity"
@@ -88,7 +89,7 @@ func (p *Pipeline) paragraphsOf(a *Article, size int, sc *paraScratch) [][]uint6
 			continue
 		}
 		sc.key = lineKey(sc.key, line)
-		if isFurniture(line, string(sc.key)) {
+		if isFurniture(line, unsafe.String(unsafe.SliceData(sc.key), len(sc.key))) { // key not kept
 			continue
 		}
 		sc.toks = s.TokenHashes(sc.toks[:0], line)

@@ -149,3 +149,22 @@ func BenchmarkHash(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkTokenize compares Tokenize's fused ASCII path with tokenizing
+// chunk by chunk (the path non-ASCII chunks still take).
+func BenchmarkTokenize(b *testing.B) {
+	for _, path := range []string{"fused", "chunked"} {
+		for _, n := range benchSizes {
+			text := []byte(benchText(b, n))
+			b.Run(fmt.Sprintf("%s/words=%d", path, n), func(b *testing.B) {
+				t := &UnicodeTokenizer{chunked: path == "chunked"}
+				dst := t.Tokenize(nil, text)
+				b.SetBytes(int64(len(text)))
+				b.ReportAllocs()
+				for b.Loop() {
+					dst = t.Tokenize(dst[:0], text)
+				}
+			})
+		}
+	}
+}

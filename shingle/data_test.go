@@ -58,3 +58,21 @@ func TestRealArticles(t *testing.T) {
 		}
 	}
 }
+
+// TestTokenizeFusedRealArticles compares the fused ASCII path of Tokenize
+// with the chunk-by-chunk path on real news text.
+func TestTokenizeFusedRealArticles(t *testing.T) {
+	texts := append(readJSONL(t, "ecbplus.jsonl.gz", 1000), readJSONL(t, "allsides-20k.jsonl.gz", 2000)...)
+	var fused, chunked UnicodeTokenizer
+	chunked.chunked = true
+	for i, text := range texts {
+		a := fused.Tokenize(nil, []byte(text))
+		b := chunked.Tokenize(nil, []byte(text))
+		require.Equal(t, len(b), len(a), "article %d", i)
+		for j := range a {
+			require.Equal(t, string(b[j].Term), string(a[j].Term), "article %d token %d", i, j)
+			require.Equal(t, b[j].Cap, a[j].Cap, "article %d token %d", i, j)
+			require.Equal(t, b[j].Start, a[j].Start, "article %d token %d", i, j)
+		}
+	}
+}

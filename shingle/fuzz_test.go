@@ -71,3 +71,38 @@ func FuzzShingle(f *testing.F) {
 		}
 	})
 }
+
+// FuzzTokenizeFused checks that the fused ASCII path of Tokenize gives the
+// same tokens (terms, Cap, Start) as tokenizing every chunk on its own.
+func FuzzTokenizeFused(f *testing.F) {
+	for _, text := range seedTexts(f) {
+		f.Add(text)
+	}
+	for _, text := range multilingual {
+		f.Add(text)
+	}
+	for _, text := range []string{
+		"", "a", "1,000.5 2.", "don't don’t 'x x' x'", "a.b 3.x x.3 3,4,", "e\u0301 a\u200cb", "ﬁ x", "Ab.  Cd! ef? \n Gh",
+		"x'\xff", "3.\xc3\xa9", "a,\u00e9", "U.S. 1.5% 2'b", "<p>A &amp; B</p>",
+		"“Don’t” – he said—“no.” ‘x’ l’été a’ ’b 3’4 x’\u0301 “\u0301a ”ﬁ", "don\xe2\x80", "a\xe2\x80\x99",
+	} {
+		f.Add(text)
+	}
+	f.Fuzz(func(t *testing.T, text string) {
+		for _, fold := range []bool{false, true} {
+			fused := &UnicodeTokenizer{FoldDiacritics: fold}
+			chunked := &UnicodeTokenizer{FoldDiacritics: fold, chunked: true}
+			a := fused.Tokenize(nil, []byte(text))
+			b := chunked.Tokenize(nil, []byte(text))
+			if len(a) != len(b) {
+				t.Fatalf("%q: %d tokens fused, %d chunked", text, len(a), len(b))
+			}
+			for i := range a {
+				if string(a[i].Term) != string(b[i].Term) || a[i].Cap != b[i].Cap || a[i].Start != b[i].Start {
+					t.Fatalf("%q: token %d fused %q %v %v, chunked %q %v %v", text, i,
+						a[i].Term, a[i].Cap, a[i].Start, b[i].Term, b[i].Cap, b[i].Start)
+				}
+			}
+		}
+	})
+}

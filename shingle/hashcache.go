@@ -58,19 +58,24 @@ func slotMeta(key uint64, off, n int, stop bool) uint64 {
 func wordHash(w []byte) (h, w8 uint64) {
 	n := len(w)
 	h = uint64(n) * 0x9e3779b97f4a7c15
-	if n >= 8 {
-		w8 = binary.LittleEndian.Uint64(w)
-		for len(w) >= 8 {
-			hi, lo := bits.Mul64(h^binary.LittleEndian.Uint64(w), 0xbf58476d1ce4e5b9)
-			h = hi ^ lo
-			w = w[8:]
-		}
-	}
+	// t is the last n%8 bytes as a little-endian integer, read with
+	// overlapping loads rather than a loop over the bytes.
 	var t uint64
-	for i, c := range w {
-		t |= uint64(c) << (8 * i)
-	}
-	if n < 8 {
+	switch r := n % 8; {
+	case n >= 8:
+		w8 = binary.LittleEndian.Uint64(w)
+		for i := 0; i+8 <= n; i += 8 {
+			hi, lo := bits.Mul64(h^binary.LittleEndian.Uint64(w[i:]), 0xbf58476d1ce4e5b9)
+			h = hi ^ lo
+		}
+		if r > 0 {
+			t = binary.LittleEndian.Uint64(w[n-8:]) >> (8 * (8 - r))
+		}
+	case n >= 4:
+		t = uint64(binary.LittleEndian.Uint32(w)) | uint64(binary.LittleEndian.Uint32(w[n-4:]))<<(8*(n-4))
+		w8 = t
+	case n > 0:
+		t = uint64(w[0]) | uint64(w[n/2])<<(8*(n/2)) | uint64(w[n-1])<<(8*(n-1))
 		w8 = t
 	}
 	hi, lo := bits.Mul64(h^t, 0x94d049bb133111eb)

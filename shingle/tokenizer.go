@@ -5,6 +5,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/storyclust/storyclust/internal/alnum"
 	"golang.org/x/text/unicode/norm"
 )
 
@@ -25,6 +26,7 @@ type UnicodeTokenizer struct {
 	nfkc         []byte // NFKC of the current non-ASCII chunk
 	terms        []byte // term storage
 	z            tokNorm
+	chunked      bool // tests: no fused ASCII path (asciiWords), chunks only
 }
 
 // Tokenize implements Tokenizer.
@@ -41,6 +43,13 @@ func (t *UnicodeTokenizer) Tokenize(dst []Token, text []byte) []Token {
 				}
 				i++
 				continue
+			}
+			if !t.chunked {
+				// All ASCII chunks from here on; i is then the end or
+				// the start of a chunk with a non-ASCII byte.
+				if dst, i = t.asciiWords(dst, text, i, &start); i == len(text) {
+					break
+				}
 			}
 		}
 		// A chunk runs up to the next ASCII separator. ASCII separators
@@ -142,19 +151,110 @@ func (t *UnicodeTokenizer) asciiChunk(dst []Token, chunk []byte, start *bool) []
 	return dst
 }
 
+// asciiWords is asciiChunk fused with finding the chunks: from text[i] (an
+// ASCII byte that is not a separator) on, it tokenizes chunk after chunk in
+// one pass while they are all ASCII. It stops at the end of text or at the
+// start of the first chunk that holds a non-ASCII byte, which then takes the
+// general path; the tokens and *start are those of the chunks before it. The
+// tokens equal asciiChunk's on each chunk: a joiner is looked at together
+// with the byte after it, and an ASCII separator never continues a word.
+func (t *UnicodeTokenizer) asciiWords(dst []Token, text []byte, i int, start *bool) ([]Token, int) {
+	terms := t.terms
+	if cap(terms)-len(terms) < len(text)-i {
+		terms = slices.Grow(terms, len(text)-i)
+	}
+	n := len(terms)
+	terms = terms[:cap(terms)]
+	// Where the current chunk started, to go back to.
+	chunkK, chunkD, chunkN, chunkStart := i, len(dst), n, *start
+	k := i
+	for k < len(text) {
+		c := text[k]
+		if asciiWord[c] == 0 {
+			if c >= utf8.RuneSelf {
+				if punct3(text, k) {
+					// Typographic quotes and dashes separate words
+					// (’ only joins them, below).
+					k += 3
+					continue
+				}
+				t.terms = terms[:chunkN]
+				*start = chunkStart
+				return dst[:chunkD], chunkK
+			}
+			cl := asciiClass[c]
+			if cl <= cEnd {
+				if cl == cEnd {
+					*start = true
+				}
+				k++
+				chunkK, chunkD, chunkN, chunkStart = k, len(dst), n, *start
+				continue
+			}
+			if cl == cPoint {
+				*start = true
+			}
+			k++
+			continue
+		}
+		off := n
+		capital := c >= 'A' && c <= 'Z'
+		for {
+			// terms has room for the rest of text: at most one byte of
+			// terms was written per byte of text consumed.
+			r := alnum.LowerRun(terms[n:], text[k:])
+			n += r
+			k += r
+			if k+3 < len(text) && text[k] == 0xE2 && text[k+1] == 0x80 && text[k+2] == 0x99 && asciiWord[text[k+3]] != 0 {
+				// ’ between word characters, as ' does.
+				terms[n] = '\''
+				n++
+				k += 3
+				continue
+			}
+			if k+1 >= len(text) || text[k] >= utf8.RuneSelf || text[k+1] >= utf8.RuneSelf {
+				// The end, or a non-ASCII byte that the outer loop meets.
+				break
+			}
+			c, next := asciiClass[text[k]], asciiClass[text[k+1]]
+			if c == cApos && (next == cLetter || next == cDigit) {
+				terms[n] = '\''
+				n++
+			} else if (c == cPoint || c == cComma) && next == cDigit && asciiClass[text[k-1]] == cDigit {
+				if c == cPoint {
+					terms[n] = '.'
+					n++
+				}
+			} else {
+				break
+			}
+			k++
+		}
+		dst = append(dst, Token{Term: terms[off:n:n], Cap: capital, Start: *start})
+		*start = false
+	}
+	t.terms = terms[:n]
+	return dst, k
+}
+
+// punct3 reports whether text[k:] starts with one of ‘ ’ “ ” – —, which the
+// fused ASCII path passes over as separators: NFKC leaves each alone and
+// none combines with a neighbour, so a chunk that holds them needs no
+// normalization (TestPunct3Classes checks this against the tables).
+func punct3(text []byte, k int) bool {
+	if k+2 >= len(text) || text[k] != 0xE2 || text[k+1] != 0x80 {
+		return false
+	}
+	switch text[k+2] {
+	case 0x98, 0x99, 0x9C, 0x9D, 0x93, 0x94: // U+2018 2019 201C 201D 2013 2014
+		return true
+	}
+	return false
+}
+
 // asciiWord maps an ASCII letter or digit (classes cLetter and cDigit) to
 // itself lower-cased, and every other byte to 0.
-var asciiWord = func() (t [256]byte) {
-	for c := range utf8.RuneSelf {
-		switch {
-		case 'A' <= c && c <= 'Z':
-			t[c] = byte(c) + 'a' - 'A'
-		case 'a' <= c && c <= 'z', '0' <= c && c <= '9':
-			t[c] = byte(c)
-		}
-	}
-	return t
-}()
+var asciiWord = &alnum.Lower
 
 // next decodes the rune at src[k] and classifies it. With check, a rune
 // that may change under NFKC (or any rune outside the BMP) yields cRedo.

@@ -225,3 +225,24 @@ func TestASCIIWordTable(t *testing.T) {
 		}
 	}
 }
+
+// TestPunct3Classes checks what punct3 assumes of the runes it passes over:
+// NFKC leaves them alone, none combines with what precedes it, and each is
+// a separator, or (’) an apostrophe, which joins only between word
+// characters.
+func TestPunct3Classes(t *testing.T) {
+	tb := tables()
+	for _, r := range []rune{0x2018, 0x2019, 0x201C, 0x201D, 0x2013, 0x2014} {
+		b := []byte(string(r))
+		require.True(t, punct3(b, 0), "%U", r)
+		require.NotZero(t, tb.nfkcOK[r>>6]&(1<<(r&63)), "%U changes under NFKC or combines", r)
+		want := cSep
+		if r == 0x2019 {
+			want = cApos
+		}
+		require.Equal(t, want, tb.class[r], "%U", r)
+	}
+	for _, r := range []rune{0x2026, 0x2011, 0x2015, 0x201A, 0x00E9} {
+		require.False(t, punct3([]byte(string(r)+"x"), 0), "%U", r)
+	}
+}
