@@ -440,6 +440,14 @@ func (p *Pipeline) verifyPairs(docs []doc, pairs []similarity.Pair, uf unionFind
 	}
 }
 
+// b2i is 1 for true and 0 for false, compiled without a branch.
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
 // verifyScratch is a verifyPairs worker's memory for one shorter article:
 // which of its shingles the current longer article holds, and its
 // paragraphs with, for each of their shingles, its index in the article's
@@ -462,19 +470,15 @@ func (sc *verifyScratch) contains(short, long []uint64, threshold float64) bool 
 	size := float64(len(short))
 	n, i, j := 0, 0, 0
 	for i < len(short) && j < len(long) {
+		// Without branches on the data: which of x, y advances is
+		// random, so a branch would be mispredicted half the time.
 		for end := min(i+256, len(short)); i < end && j < len(long); {
 			x, y := short[i], long[j]
-			switch {
-			case x < y:
-				i++
-			case x > y:
-				j++
-			default:
-				sc.hit[i>>6] |= 1 << (i & 63)
-				n++
-				i++
-				j++
-			}
+			eq := b2i(x == y)
+			sc.hit[i>>6] |= uint64(eq) << (i & 63)
+			n += eq
+			i += b2i(x <= y)
+			j += b2i(y <= x)
 		}
 		// Even if all the rest were found.
 		if float64(n+len(short)-i)/size < threshold {

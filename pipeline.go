@@ -464,20 +464,17 @@ func (p *Pipeline) timeDecay(a, b time.Time) float64 {
 	return math.Exp(-float64(gap) / float64(p.cfg.TimeScale))
 }
 
+// cosine is the dot product of two unit vectors sorted by term. The merge
+// has no branch on the data (see verifyScratch.contains): a term present
+// in one vector only adds a zero product, which leaves the sum unchanged.
 func cosine(a, b []term) float64 {
 	var s float64
 	i, j := 0, 0
 	for i < len(a) && j < len(b) {
-		switch {
-		case a[i].h < b[j].h:
-			i++
-		case a[i].h > b[j].h:
-			j++
-		default:
-			s += a[i].w * b[j].w
-			i++
-			j++
-		}
+		x, y := a[i], b[j]
+		s += x.w * y.w * float64(b2i(x.h == y.h))
+		i += b2i(x.h <= y.h)
+		j += b2i(y.h <= x.h)
 	}
 	return min(s, 1)
 }

@@ -310,7 +310,8 @@ func readLine(br *bufio.Reader, max int) ([]byte, error) {
 	}
 }
 
-// parse decodes one JSON Lines record. It is safe for concurrent use; warn
+// parse decodes one JSON Lines record; the strings of the record keep b's
+// memory, which the caller must not use again. It is safe for concurrent use; warn
 // reports that invalid UTF-8 was replaced (the caller says so on stderr).
 func (r *reader) parse(where string, b []byte) (rec record, warn bool, err error) {
 	if !utf8.Valid(b) {
@@ -347,13 +348,31 @@ func (r *reader) parse(where string, b []byte) (rec record, warn bool, err error
 			return raw, false, ok
 		}
 	}
+	// The strings share b's memory (unquoteOwned): b is this call's to
+	// keep. A field read twice (two names mapped to it) is unescaped once.
+	var seen [len(fs)]struct {
+		at *byte
+		s  string
+	}
+	nseen := 0
+	owned := func(raw []byte) string {
+		for _, x := range seen[:nseen] {
+			if x.at == &raw[0] {
+				return x.s
+			}
+		}
+		s := unquoteOwned(raw)
+		seen[nseen].at, seen[nseen].s = &raw[0], s
+		nseen++
+		return s
+	}
 	value := func(name string, numberOK bool) (string, bool, error) {
 		raw, plain, ok := get(name)
 		if !ok || string(raw) == "null" {
 			return "", ok, nil
 		}
 		if plain {
-			return unquote(raw), true, nil
+			return owned(raw), true, nil
 		}
 		s, err := jsonString(raw, name, numberOK)
 		return s, true, err

@@ -132,3 +132,24 @@ func TestParseTimeLayouts(t *testing.T) {
 		assert.Equal(t, tc.want, got.UTC().Format(time.RFC3339), tc.in)
 	}
 }
+
+// TestReadFieldTwice maps two names to one escaped JSON field: strings are
+// unescaped in place in the line's memory, so the second read must not see
+// the first one's output.
+func TestReadFieldTwice(t *testing.T) {
+	fields, err := parseFields("source=text,title=text,id=doc")
+	require.NoError(t, err)
+	r := &reader{fields: fields, gold: "text", maxLine: 1 << 20, stderr: io.Discard, ids: map[string]string{}}
+	in := `{"doc":"a\"b","text":"x\ny \u00e9\ud83d\ude00 \"q\" \\ end"}` + "\n" + `{"doc":"c","text":"plain"}` + "\n"
+	require.NoError(t, r.readJSONL("t", bufio.NewReader(strings.NewReader(in))))
+	require.Len(t, r.records, 2)
+	want := "x\ny é😀 \"q\" \\ end"
+	a := r.records[0].art
+	assert.Equal(t, `a"b`, a.ID)
+	assert.Equal(t, want, a.Text)
+	assert.Equal(t, want, a.Title)
+	assert.Equal(t, want, a.Source)
+	assert.Equal(t, want, r.records[0].gold)
+	assert.Equal(t, "plain", r.records[1].art.Text)
+	assert.Equal(t, "plain", r.records[1].gold)
+}

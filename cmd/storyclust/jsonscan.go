@@ -298,11 +298,33 @@ func (s *jsonScanner) container(open byte) bool {
 // surrogate becomes U+FFFD.
 func unquote(raw []byte) string {
 	s := raw[1 : len(raw)-1]
-	i := bytes.IndexByte(s, '\\')
-	if i < 0 {
+	if bytes.IndexByte(s, '\\') < 0 {
 		return string(s)
 	}
-	out := make([]byte, 0, len(s))
+	out := unescapeTo(make([]byte, 0, len(s)), s)
+	return unsafe.String(unsafe.SliceData(out), len(out)) // out is not used again
+}
+
+// unquoteOwned is unquote for a raw string whose memory the caller hands
+// over: the string it returns is raw's own bytes, unescaped in place (an
+// escape never decodes to more bytes than it has), so raw must not be read
+// or written again. It saves copying every article's text once.
+func unquoteOwned(raw []byte) string {
+	s := raw[1 : len(raw)-1]
+	if len(s) == 0 {
+		return ""
+	}
+	out := unescapeTo(s[:0], s)
+	return unsafe.String(unsafe.SliceData(out), len(out))
+}
+
+// unescapeTo appends to out the JSON string body s with its escapes
+// resolved. out may be s[:0]: every write is at or behind the read offset.
+func unescapeTo(out, s []byte) []byte {
+	i := bytes.IndexByte(s, '\\')
+	if i < 0 {
+		i = len(s)
+	}
 	for {
 		out = append(out, s[:i]...)
 		s = s[i:]
@@ -333,7 +355,7 @@ func unquote(raw []byte) string {
 			i = len(s)
 		}
 	}
-	return unsafe.String(unsafe.SliceData(out), len(out)) // out is not used again
+	return out
 }
 
 var unescape = [256]byte{'"': '"', '\\': '\\', '/': '/', 'b': '\b', 'f': '\f', 'n': '\n', 'r': '\r', 't': '\t'}

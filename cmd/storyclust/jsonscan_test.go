@@ -43,6 +43,8 @@ func checkScan(t *testing.T, data []byte) {
 			var s string
 			require.NoError(t, json.Unmarshal(f.raw, &s))
 			require.Equal(t, s, unquote(f.raw), "%q: string %s", data, f.name)
+			owned := bytes.Clone(f.raw)
+			require.Equal(t, s, unquoteOwned(owned), "%q: string %s, in place", data, f.name)
 			if !f.esc {
 				require.Equal(t, s, string(f.raw[1:len(f.raw)-1]), "%q: plain string %s", data, f.name)
 			}
