@@ -73,7 +73,7 @@ func newBenchState(b *testing.B, arts []Article) *benchState {
 // analyzeAll runs analyzeOne over every doc on one goroutine.
 func (s *benchState) analyzeAll(stories bool) {
 	s.docs = make([]doc, len(s.sorted))
-	var toks []shingle.Token
+	var toks []shingle.HashedToken
 	for k := range s.docs {
 		toks = s.p.analyzeOne(&s.docs[k], &s.sorted[k], s.order[k], s.texts[k], toks, stories)
 	}

@@ -706,6 +706,7 @@ func betterOriginal(a, b *doc) bool {
 type setScratch struct {
 	hashes, shingles, tmp []uint64
 	counts                []int32
+	terms, termsTmp       []term // the story tier's term contributions
 }
 
 var setScratchPool = sync.Pool{New: func() any { return new(setScratch) }}

@@ -1,9 +1,11 @@
 package storyclust
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -76,6 +78,30 @@ func TestSortedSet(t *testing.T) {
 }
 
 func shingleSortUnique(s []uint64) []uint64 { return shingle.SortUnique(s) }
+
+// TestSortTermsStable checks the bucket sort of term contributions against
+// slices.SortStableFunc: same hashes in the same order, equal ones in their
+// input order (their weights tell them apart).
+func TestSortTermsStable(t *testing.T) {
+	rng := rand.New(rand.NewPCG(11, 12))
+	var sc setScratch
+	for _, n := range []int{0, 1, 5, 63, 64, 65, 200, 1000, 5000} {
+		for _, gen := range []func() uint64{
+			rng.Uint64,
+			func() uint64 { return rng.Uint64N(50) },          // repeats, all in bucket 0
+			func() uint64 { return rng.Uint64() >> 40 << 40 }, // few distinct top bits
+		} {
+			ts := make([]term, n)
+			for i := range ts {
+				ts[i] = term{h: gen(), w: float64(i)}
+			}
+			want := slices.Clone(ts)
+			slices.SortStableFunc(want, func(a, b term) int { return cmp.Compare(a.h, b.h) })
+			got := sortTermsStable(slices.Clone(ts), &sc)
+			require.Equal(t, want, got, "n=%d", n)
+		}
+	}
+}
 
 // TestPrefetcherSameResult: Dedup through a Prefetcher gives the result of
 // Pipeline.Dedup, whether an article was prefetched, prefetched with other

@@ -131,7 +131,7 @@ func TestVerifyPairsMatchesAllPairs(t *testing.T) {
 			slices.SortFunc(arts, func(a, b Article) int { return strings.Compare(a.ID, b.ID) })
 			texts := cleanBatch(arts, p.cfg.MinRepeat)
 			docs := make([]doc, len(arts))
-			var toks []shingle.Token
+			var toks []shingle.HashedToken
 			for k := range docs {
 				toks = p.analyzeOne(&docs[k], &arts[k], k, texts[k], toks, false)
 			}

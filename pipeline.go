@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"math/bits"
 	"runtime"
 	"slices"
 	"strings"
@@ -232,7 +233,7 @@ func (p *Pipeline) analyze(ctx context.Context, sorted []Article, order []int, t
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			var toks []shingle.Token
+			var toks []shingle.HashedToken
 			for {
 				mu.Lock()
 				start := next
@@ -260,7 +261,7 @@ func (p *Pipeline) analyze(ctx context.Context, sorted []Article, order []int, t
 	return warnings, nil
 }
 
-func (p *Pipeline) analyzeOne(d *doc, a *Article, input int, text string, toks []shingle.Token, stories bool) []shingle.Token {
+func (p *Pipeline) analyzeOne(d *doc, a *Article, input int, text string, toks []shingle.HashedToken, stories bool) []shingle.HashedToken {
 	s, _ := p.shingler(a.Lang)
 	seed := p.cfg.Seed
 	d.art = a
@@ -282,12 +283,12 @@ func (p *Pipeline) analyzeOne(d *doc, a *Article, input int, text string, toks [
 		return toks
 	}
 	// Analyze text and title once: body tokens first, then the title's.
-	toks = s.Analyze(toks[:0], text)
+	toks = s.AnalyzeHashes(toks[:0], text)
 	nb := len(toks)
-	toks = s.Analyze(toks, a.Title)
+	toks = s.AnalyzeHashes(toks, a.Title)
 	hashes := make([]uint64, len(toks))
 	for i := range toks {
-		hashes[i] = shingle.Hash(seed, toks[i].Term)
+		hashes[i] = toks[i].Hash
 	}
 	d.length = nb
 	dupTokens := hashes[:nb:nb]
@@ -295,41 +296,98 @@ func (p *Pipeline) analyzeOne(d *doc, a *Article, input int, text string, toks [
 		// A title-only article is compared by its title.
 		dupTokens = hashes[nb:]
 	}
-	d.dup = shingle.SortUnique(shingle.NGrams(nil, dupTokens, p.cfg.DupShingle, seed))
+	sc := setScratchPool.Get().(*setScratch)
+	defer setScratchPool.Put(sc)
+	sc.shingles = shingle.NGrams(sc.shingles[:0], dupTokens, p.cfg.DupShingle, seed)
+	d.dup = sortedSet(sc.shingles, sc)
 	if !stories {
 		return toks
 	}
 	// Story features: every content term, weighted up in the title and
 	// when capitalized inside a sentence (a name), and each name again in
-	// the name part (see nameBit).
-	weights := make(map[uint64]float64, len(toks)/2)
+	// the name part (see nameBit). Each occurrence is one contribution;
+	// sorted stably by term, they are summed in text order.
+	cs := sc.terms[:0]
 	for i := range toks {
 		t := &toks[i]
 		w := 1.0
 		if i >= nb {
 			w += p.cfg.TitleBoost
 		}
-		name := t.Cap && !t.Start && !isNumber(t.Term)
+		name := t.Cap && !t.Start && !t.Digit
 		if name {
 			w += p.cfg.NameBoost
 		}
-		weights[hashes[i]&^nameBit] += w
+		cs = append(cs, term{h: hashes[i] &^ nameBit, w: w})
 		if name && p.cfg.NameWeight > 0 {
 			// The name part: one per occurrence, title boosted.
-			weights[hashes[i]|nameBit] += w - p.cfg.NameBoost
+			cs = append(cs, term{h: hashes[i] | nameBit, w: w - p.cfg.NameBoost})
 		}
 	}
-	d.tf = make([]term, 0, len(weights))
-	for h, w := range weights {
+	cs = sortTermsStable(cs, sc)
+	distinct := 0
+	for i := range cs {
+		if i == 0 || cs[i].h != cs[i-1].h {
+			distinct++
+		}
+	}
+	d.tf = make([]term, 0, distinct)
+	for i := 0; i < len(cs); {
+		h, w := cs[i].h, 0.0
+		for ; i < len(cs) && cs[i].h == h; i++ {
+			w += cs[i].w
+		}
 		d.tf = append(d.tf, term{h: h, w: 1 + math.Log(w)})
 	}
-	slices.SortFunc(d.tf, func(a, b term) int { return cmp.Compare(a.h, b.h) })
+	sc.terms = cs
 	return toks
 }
 
-func isNumber(b []byte) bool {
-	r, _ := utf8.DecodeRune(b)
-	return unicode.IsDigit(r)
+// sortTermsStable sorts ts by hash, equal hashes in their order, and
+// returns the result (in ts or in sc's memory). Hashes are uniform, so it
+// distributes them into about len(ts)/2 buckets by their top bits, in
+// order, and sorts each bucket by insertion, with slices.SortStableFunc
+// for any bucket that is not small (as sortedSet does).
+func sortTermsStable(ts []term, sc *setScratch) []term {
+	byHash := func(a, b term) int { return cmp.Compare(a.h, b.h) }
+	n := len(ts)
+	if n < 64 {
+		slices.SortStableFunc(ts, byHash)
+		return ts
+	}
+	lg := bits.Len(uint(n)) - 1
+	nb := 1 << lg
+	shift := uint(64 - lg)
+	counts := slices.Grow(sc.counts[:0], nb+1)[:nb+1]
+	clear(counts)
+	for _, t := range ts {
+		counts[t.h>>shift+1]++
+	}
+	for b := 1; b <= nb; b++ {
+		counts[b] += counts[b-1]
+	}
+	out := slices.Grow(sc.termsTmp[:0], n)[:n]
+	for _, t := range ts {
+		b := t.h >> shift
+		out[counts[b]] = t
+		counts[b]++
+	}
+	start := int32(0)
+	for b := range nb {
+		end := counts[b]
+		if seg := out[start:end]; len(seg) > 16 {
+			slices.SortStableFunc(seg, byHash)
+		} else {
+			for i := 1; i < len(seg); i++ {
+				for j := i; j > 0 && seg[j].h < seg[j-1].h; j-- {
+					seg[j], seg[j-1] = seg[j-1], seg[j]
+				}
+			}
+		}
+		start = end
+	}
+	sc.counts, sc.termsTmp = counts, ts // ts becomes the next call's buffer
+	return out
 }
 
 func moreComplete(a, b *doc) bool {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"sync"
+	"unicode"
 	"unicode/utf8"
 	"unsafe"
 )
@@ -207,20 +208,65 @@ func (s *Shingler) tokenHashes(dst []uint64, sc *scratch, text string) []uint64 
 	toks := sc.tok.Tokenize(sc.toks[:0], bytesOf(text))
 	sc.toks = toks
 	dst = slices.Grow(dst, len(toks))
-	hc := &sc.hc
 	for i := range toks {
-		w := toks[i].Term
-		key, w8 := wordHash(w)
-		h, stop, ok := hc.lookup(key, w8, w)
-		if !ok {
-			h, stop = s.analyzeWord(w)
-			hc.insert(key, w8, w, h, stop)
-		}
-		if !stop {
+		if h, stop := s.cachedWord(&sc.hc, toks[i].Term); !stop {
 			dst = append(dst, h)
 		}
 	}
 	return dst
+}
+
+// cachedWord is analyzeWord through the scratch's word cache.
+func (s *Shingler) cachedWord(hc *hashCache, w []byte) (h uint64, stop bool) {
+	key, w8 := wordHash(w)
+	h, stop, ok := hc.lookup(key, w8, w)
+	if !ok {
+		h, stop = s.analyzeWord(w)
+		hc.insert(key, w8, w, h, stop)
+	}
+	return h, stop
+}
+
+// HashedToken is an analyzed token with the hash of its term in place of
+// the term, as AnalyzeHashes returns it.
+type HashedToken struct {
+	Hash  uint64 // Hash(Seed, Term) of the analyzed (stemmed) term
+	Cap   bool   // as Token.Cap
+	Start bool   // as Token.Start
+	// Digit reports whether the term starts with a decimal digit
+	// (unicode.IsDigit). Stemming never changes that: only words that
+	// start with a letter are stemmed, and stems keep their first letter.
+	Digit bool
+}
+
+// AnalyzeHashes appends the tokens that Analyze returns for text, each
+// with Hash(Seed, Term) instead of its Term. It uses the word cache of
+// TokenHashes, so a word costs one table probe instead of a stopword
+// lookup, a stem cache lookup and a hash.
+func (s *Shingler) AnalyzeHashes(dst []HashedToken, text string) []HashedToken {
+	sc := s.get()
+	toks := sc.tok.Tokenize(sc.toks[:0], bytesOf(text))
+	sc.toks = toks
+	dst = slices.Grow(dst, len(toks))
+	for i := range toks {
+		t := &toks[i]
+		if h, stop := s.cachedWord(&sc.hc, t.Term); !stop {
+			dst = append(dst, HashedToken{Hash: h, Cap: t.Cap, Start: t.Start, Digit: startsWithDigit(t.Term)})
+		}
+	}
+	s.put(sc)
+	return dst
+}
+
+func startsWithDigit(w []byte) bool {
+	if len(w) == 0 {
+		return false
+	}
+	if c := w[0]; c < utf8.RuneSelf {
+		return '0' <= c && c <= '9'
+	}
+	r, _ := utf8.DecodeRune(w)
+	return unicode.IsDigit(r)
 }
 
 // analyzeWord returns what analyze and Hash make of one normalized word:

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/kljensen/snowball/english"
 	"github.com/kljensen/snowball/french"
@@ -492,4 +494,26 @@ func TestNGramsMatchesShingles(t *testing.T) {
 		}
 	}
 	assert.Equal(t, NGrams(nil, []uint64{1, 2}, 1, 0), NGrams(nil, []uint64{1, 2}, 0, 0), "n < 1 acts as 1")
+}
+
+// TestAnalyzeHashes checks AnalyzeHashes against Analyze and Hash, token by
+// token, in several configurations; Digit against the analyzed term.
+func TestAnalyzeHashes(t *testing.T) {
+	texts := append(seedTexts(t), "3rd 1,000.5 Ⅻ ٣٤ Running RUNS İstanbul l'été x1 ９９ The 2024 Élysée")
+	for _, text := range multilingual {
+		texts = append(texts, text)
+	}
+	for _, cfg := range []Config{{Lang: "en", Seed: 3}, {}, {Lang: "ru"}, {Lang: "fr", FoldDiacritics: true}, {Lang: "en", KeepStopwords: true, NoStem: true}} {
+		s := mustNew(t, cfg)
+		for _, text := range texts {
+			want := s.Analyze(nil, text)
+			got := s.AnalyzeHashes(nil, text)
+			require.Len(t, got, len(want), "config %+v", cfg)
+			for i, w := range want {
+				r, _ := utf8.DecodeRune(w.Term)
+				require.Equal(t, HashedToken{Hash: Hash(cfg.Seed, w.Term), Cap: w.Cap, Start: w.Start, Digit: unicode.IsDigit(r)},
+					got[i], "config %+v token %d %q", cfg, i, w.Term)
+			}
+		}
+	}
 }
