@@ -516,11 +516,12 @@ func (sc *verifyScratch) paragraphsFound(long []uint64, threshold float64) float
 	}
 	n, at := 0, sc.at
 	for _, ps := range sc.paras {
-		found := 0
+		found, j := 0, 0
 		for i, x := range ps {
 			if a := at[i]; a >= 0 {
 				found += int(sc.hit[a>>6] >> (a & 63) & 1)
-			} else if _, ok := slices.BinarySearch(long, x); ok {
+			} else if j = gallop(long, j, x); j < len(long) && long[j] == x {
+				// ps is sorted: search long onward from the last one.
 				found++
 			}
 		}
