@@ -125,3 +125,50 @@ func BenchmarkCosine(b *testing.B) {
 		i = (i + 1) % len(as)
 	}
 }
+
+// BenchmarkHeavyPrefix times choosing the indexed terms of a story vector
+// of 400 terms (weights with ties, as TF-IDF weights of rare words have).
+func BenchmarkHeavyPrefix(b *testing.B) {
+	rng := rand.New(rand.NewPCG(9, 10))
+	var vecs [][]term
+	for range 256 {
+		ts := make([]term, 400)
+		norm := 0.0
+		for i := range ts {
+			ts[i] = term{h: rng.Uint64(), w: float64(1 + rng.IntN(40))}
+			norm += ts[i].w * ts[i].w
+		}
+		for i := range ts {
+			ts[i].w /= math.Sqrt(norm)
+		}
+		slices.SortFunc(ts, func(x, y term) int { return cmp.Compare(x.h, y.h) })
+		vecs = append(vecs, ts)
+	}
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		heavyPrefix(vecs[i], 0.18*restShare)
+		i = (i + 1) % len(vecs)
+	}
+}
+
+// TestSortByWeight checks the order of heavyPrefix against a plain sort:
+// heavier first, ties by hash.
+func TestSortByWeight(t *testing.T) {
+	rng := rand.New(rand.NewPCG(13, 14))
+	for _, n := range []int{0, 1, 2, 10, 400} {
+		ts := make([]term, n)
+		for i := range ts {
+			ts[i] = term{h: rng.Uint64(), w: float64(rng.IntN(5))}
+		}
+		order := make([]int32, n)
+		for i := range order {
+			order[i] = int32(i)
+		}
+		sortByWeight(ts, order)
+		for k := 1; k < n; k++ {
+			a, b := ts[order[k-1]], ts[order[k]]
+			require.True(t, a.w > b.w || (a.w == b.w && a.h < b.h), "n=%d at %d: %v then %v", n, k, a, b)
+		}
+	}
+}
