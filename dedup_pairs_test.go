@@ -56,11 +56,7 @@ func TestSortedSet(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
 	var sc setScratch
 	for _, n := range []int{0, 1, 5, 63, 64, 65, 200, 1000, 5000} {
-		for _, gen := range []func() uint64{
-			rng.Uint64,
-			func() uint64 { return rng.Uint64N(50) },          // repeats, all in bucket 0
-			func() uint64 { return rng.Uint64() >> 40 << 40 }, // few distinct top bits
-		} {
+		for _, gen := range bucketSortInputs(rng) {
 			s := make([]uint64, n)
 			for i := range s {
 				s[i] = gen()
@@ -79,6 +75,16 @@ func TestSortedSet(t *testing.T) {
 
 func shingleSortUnique(s []uint64) []uint64 { return shingle.SortUnique(s) }
 
+// bucketSortInputs returns generators of keys for the bucket sorts: uniform,
+// with many repeats all in bucket 0, and with few distinct top bits.
+func bucketSortInputs(rng *rand.Rand) []func() uint64 {
+	return []func() uint64{
+		rng.Uint64,
+		func() uint64 { return rng.Uint64N(50) },
+		func() uint64 { return rng.Uint64() >> 40 << 40 },
+	}
+}
+
 // TestSortTermsStable checks the bucket sort of term contributions against
 // slices.SortStableFunc: same hashes in the same order, equal ones in their
 // input order (their weights tell them apart).
@@ -86,11 +92,7 @@ func TestSortTermsStable(t *testing.T) {
 	rng := rand.New(rand.NewPCG(11, 12))
 	var sc setScratch
 	for _, n := range []int{0, 1, 5, 63, 64, 65, 200, 1000, 5000} {
-		for _, gen := range []func() uint64{
-			rng.Uint64,
-			func() uint64 { return rng.Uint64N(50) },          // repeats, all in bucket 0
-			func() uint64 { return rng.Uint64() >> 40 << 40 }, // few distinct top bits
-		} {
+		for _, gen := range bucketSortInputs(rng) {
 			ts := make([]term, n)
 			for i := range ts {
 				ts[i] = term{h: gen(), w: float64(i)}

@@ -129,18 +129,13 @@ func (t *UnicodeTokenizer) asciiChunk(dst []Token, chunk []byte, start *bool) []
 			if k+1 >= len(chunk) {
 				break
 			}
-			// A joiner between word characters.
-			c, next := asciiClass[chunk[k]], asciiClass[chunk[k+1]]
-			if c == cApos && (next == cLetter || next == cDigit) {
-				terms[n] = '\''
-				n++
-			} else if (c == cPoint || c == cComma) && next == cDigit && asciiClass[chunk[k-1]] == cDigit {
-				if c == cPoint {
-					terms[n] = '.'
-					n++
-				}
-			} else {
+			join, add := asciiJoin(chunk, k)
+			if !join {
 				break
+			}
+			if add != 0 {
+				terms[n] = add
+				n++
 			}
 			k++
 		}
@@ -216,17 +211,13 @@ func (t *UnicodeTokenizer) asciiWords(dst []Token, text []byte, i int, start *bo
 				// The end, or a non-ASCII byte that the outer loop meets.
 				break
 			}
-			c, next := asciiClass[text[k]], asciiClass[text[k+1]]
-			if c == cApos && (next == cLetter || next == cDigit) {
-				terms[n] = '\''
-				n++
-			} else if (c == cPoint || c == cComma) && next == cDigit && asciiClass[text[k-1]] == cDigit {
-				if c == cPoint {
-					terms[n] = '.'
-					n++
-				}
-			} else {
+			join, add := asciiJoin(text, k)
+			if !join {
 				break
+			}
+			if add != 0 {
+				terms[n] = add
+				n++
 			}
 			k++
 		}
@@ -250,6 +241,24 @@ func punct3(text []byte, k int) bool {
 		return true
 	}
 	return false
+}
+
+// asciiJoin reports whether the ASCII byte s[k], after a word character
+// and before s[k+1] (both ASCII), joins them into one word, and the byte it
+// adds to the term, if any: an apostrophe before a letter or digit ('), a
+// point between digits (.), a comma between digits (nothing: 1,000 is 1000).
+func asciiJoin(s []byte, k int) (join bool, add byte) {
+	c, next := asciiClass[s[k]], asciiClass[s[k+1]]
+	switch {
+	case c == cApos && (next == cLetter || next == cDigit):
+		return true, '\''
+	case (c == cPoint || c == cComma) && next == cDigit && asciiClass[s[k-1]] == cDigit:
+		if c == cPoint {
+			return true, '.'
+		}
+		return true, 0
+	}
+	return false, 0
 }
 
 // asciiWord maps an ASCII letter or digit (classes cLetter and cDigit) to
