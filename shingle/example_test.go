@@ -51,6 +51,21 @@ func ExampleShingler_Analyze() {
 	// end cap=false start=false
 }
 
+func ExampleShingler_AnalyzeHashes() {
+	s, _ := shingle.New(shingle.Config{Lang: "en"})
+	text := "Putin met 3 officials in Moscow"
+	terms := s.Tokens(nil, text) // the analyzed terms, for comparison
+	for i, tk := range s.AnalyzeHashes(nil, text) {
+		fmt.Printf("%-6s hash=%v cap=%v start=%v digit=%v\n", terms[i], tk.Hash == shingle.HashString(0, terms[i]), tk.Cap, tk.Start, tk.Digit)
+	}
+	// Output:
+	// putin  hash=true cap=true start=true digit=false
+	// met    hash=true cap=false start=false digit=false
+	// 3      hash=true cap=false start=false digit=true
+	// offici hash=true cap=false start=false digit=false
+	// moscow hash=true cap=true start=false digit=false
+}
+
 func ExampleHash() {
 	fmt.Printf("%#x\n", shingle.Hash(0, []byte("abc")))
 	fmt.Printf("%#x\n", shingle.HashString(20141025, "xxhash"))

@@ -314,8 +314,10 @@ func unquoteOwned(raw []byte) string {
 	if len(s) == 0 {
 		return ""
 	}
-	out := unescapeTo(s[:0], s)
-	return unsafe.String(unsafe.SliceData(out), len(out))
+	if bytes.IndexByte(s, '\\') >= 0 {
+		s = unescapeTo(s[:0], s)
+	}
+	return unsafe.String(unsafe.SliceData(s), len(s))
 }
 
 // unescapeTo appends to out the JSON string body s with its escapes
