@@ -34,6 +34,7 @@ type launchRequest struct {
 
 type launchResult struct {
 	Wall, CPU time.Duration
+	User      time.Duration // of CPU, the time in the program itself
 	RSS       int64
 	Stderr    string
 	Err       string
@@ -78,6 +79,7 @@ func launch(req launchRequest) launchResult {
 	}
 	ps := cmd.ProcessState
 	res.CPU = ps.UserTime() + ps.SystemTime()
+	res.User = ps.UserTime()
 	res.RSS = peakRSS(ps)
 	return res
 }
