@@ -49,6 +49,7 @@ type benchState struct {
 	order  []int
 	texts  []string
 	docs   []doc
+	keys   []uint64 // the docs' band keys
 }
 
 func newBenchState(b *testing.B, arts []Article) *benchState {
@@ -73,9 +74,11 @@ func newBenchState(b *testing.B, arts []Article) *benchState {
 // analyzeAll runs analyzeOne over every doc on one goroutine.
 func (s *benchState) analyzeAll(stories bool) {
 	s.docs = make([]doc, len(s.sorted))
+	s.keys = make([]uint64, len(s.sorted)*s.p.dupLSH.Bands)
+	opt := analyzeOpt{stories: stories, keys: s.keys}
 	var toks []shingle.HashedToken
 	for k := range s.docs {
-		toks = s.p.analyzeOne(&s.docs[k], &s.sorted[k], s.order[k], s.texts[k], toks, stories)
+		toks = s.p.analyzeOne(&s.docs[k], &s.sorted[k], s.order[k], s.texts[k], toks, opt.forDoc(k, s.p.dupLSH.Bands))
 	}
 }
 
@@ -100,9 +103,10 @@ func BenchmarkStageClean(b *testing.B) {
 	})
 }
 
-// BenchmarkStageAnalyze measures tokenizing, stemming and hashing every
-// article (analyzeOne on one goroutine): "dedup" computes the duplicate
-// tier's shingles alone, "run" also the story tier's term weights.
+// BenchmarkStageAnalyze measures tokenizing, stemming, hashing and signing
+// every article (analyzeOne on one goroutine): "dedup" computes the
+// duplicate tier's shingles and band keys alone, "run" also the story tier's
+// term weights.
 func BenchmarkStageAnalyze(b *testing.B) {
 	for _, mode := range []string{"dedup", "run"} {
 		b.Run(mode, func(b *testing.B) {
@@ -116,14 +120,14 @@ func BenchmarkStageAnalyze(b *testing.B) {
 	}
 }
 
-// BenchmarkStageDuplicates measures the duplicate tier: signing, LSH
+// BenchmarkStageDuplicates measures the duplicate tier after analysis: LSH
 // candidates, containment checks and grouping (Pipeline.duplicates).
 func BenchmarkStageDuplicates(b *testing.B) {
 	benchSizesRun(b, func(b *testing.B, arts []Article, _ int64) {
 		s := newBenchState(b, arts)
 		s.analyzeAll(false)
 		for b.Loop() {
-			if _, err := s.p.duplicates(s.docs); err != nil {
+			if _, err := s.p.duplicates(s.docs, s.keys); err != nil {
 				b.Fatal(err)
 			}
 		}
@@ -137,7 +141,7 @@ func BenchmarkStageStories(b *testing.B) {
 	benchSizesRun(b, func(b *testing.B, arts []Article, _ int64) {
 		s := newBenchState(b, arts)
 		s.analyzeAll(true)
-		rep, err := s.p.duplicates(s.docs)
+		rep, err := s.p.duplicates(s.docs, s.keys)
 		if err != nil {
 			b.Fatal(err)
 		}

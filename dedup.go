@@ -148,7 +148,7 @@ func gallopIntersect(a, b []uint64) int {
 
 // gallop returns the first index i >= j of sorted b with b[i] >= x, or
 // len(b), searching exponentially from j.
-func gallop(b []uint64, j int, x uint64) int {
+func gallop[T uint32 | uint64](b []T, j int, x T) int {
 	if j >= len(b) || b[j] >= x {
 		return j
 	}
@@ -239,8 +239,8 @@ func (u unionFind) union(a, b int) {
 
 // duplicates returns, for every doc, the index of its duplicate group's
 // representative (itself when it is not a duplicate).
-func (p *Pipeline) duplicates(docs []doc) ([]int, error) {
-	keys := p.dupBandKeys(docs)
+// keys are the docs' band keys (see setDup).
+func (p *Pipeline) duplicates(docs []doc, keys []uint64) ([]int, error) {
 	exact := map[string][]int{} // short texts: exact token sequence
 	for k := range docs {
 		d := &docs[k]
@@ -415,7 +415,7 @@ func (p *Pipeline) verifyPairs(docs []doc, pairs []similarity.Pair, uf unionFind
 					if slices.Contains(joined, root[l]) {
 						continue
 					}
-					// similarity.Containment(short, docs[l].dup), noting
+					// The containment of short in docs[l].dup, noting
 					// which of short's shingles were found.
 					if len(short) == 0 || !sc.contains(short, docs[l].dup, th) {
 						continue
@@ -464,7 +464,7 @@ type verifyScratch struct {
 // contains reports whether similarity.Containment(short, long) >= threshold
 // for a non-empty short, and sets sc.hit to the shingles of short found in
 // long. It stops, hit incomplete, as soon as the threshold is out of reach.
-func (sc *verifyScratch) contains(short, long []uint64, threshold float64) bool {
+func (sc *verifyScratch) contains(short, long []uint32, threshold float64) bool {
 	sc.hit = slices.Grow(sc.hit[:0], (len(short)+63)/64)[:(len(short)+63)/64]
 	clear(sc.hit)
 	size := float64(len(short))
@@ -488,15 +488,17 @@ func (sc *verifyScratch) contains(short, long []uint64, threshold float64) bool 
 	return float64(n)/size >= threshold
 }
 
-// analyze finds the paragraphs of a, whose shingles are short, and where
-// their shingles are in short.
-func (sc *verifyScratch) analyze(p *Pipeline, a *Article, short []uint64) {
+// analyze finds the paragraphs of a, whose doc.dup is short, and where
+// their shingles are in short. Like doc.dup, it compares the top 32 bits of
+// the shingle hashes (which keep their order).
+func (sc *verifyScratch) analyze(p *Pipeline, a *Article, short []uint32) {
 	sc.paras = p.paragraphsOf(a, len(short), &sc.para)
 	sc.at = sc.at[:0]
 	for _, ps := range sc.paras {
 		j := 0
 		for _, x := range ps {
 			// Both are sorted: search short onward from j.
+			x := uint32(x >> 32)
 			j = gallop(short, j, x)
 			if j < len(short) && short[j] == x {
 				sc.at = append(sc.at, int32(j))
@@ -510,7 +512,7 @@ func (sc *verifyScratch) analyze(p *Pipeline, a *Article, short []uint64) {
 // paragraphsFound is paragraphsFound(sc.paras, long, threshold) for the
 // long whose shingles sc.contains marked last: a shingle of the short article
 // is looked up in its bits, any other shingle in long.
-func (sc *verifyScratch) paragraphsFound(long []uint64, threshold float64) float64 {
+func (sc *verifyScratch) paragraphsFound(long []uint32, threshold float64) float64 {
 	if len(sc.paras) < 2 {
 		return 1
 	}
@@ -520,8 +522,11 @@ func (sc *verifyScratch) paragraphsFound(long []uint64, threshold float64) float
 		for i, x := range ps {
 			if a := at[i]; a >= 0 {
 				found += int(sc.hit[a>>6] >> (a & 63) & 1)
-			} else if j = gallop(long, j, x); j < len(long) && long[j] == x {
-				// ps is sorted: search long onward from the last one.
+				continue
+			}
+			// ps is sorted: search long onward from the last one.
+			x := uint32(x >> 32)
+			if j = gallop(long, j, x); j < len(long) && long[j] == x {
 				found++
 			}
 		}
@@ -533,23 +538,35 @@ func (sc *verifyScratch) paragraphsFound(long []uint64, threshold float64) float
 	return float64(n) / float64(len(sc.paras))
 }
 
-// dupBandKeys signs, on all CPUs, every doc with at least DupMinShingles
-// shingles and returns the LSH band keys of all docs, Bands per doc (doc k's
-// at keys[k*Bands:]); a doc without a signature, and a band without a value,
-// has key 0.
-func (p *Pipeline) dupBandKeys(docs []doc) []uint64 {
-	bands, rows := p.dupLSH.Bands, p.dupLSH.Rows
-	keys := make([]uint64, len(docs)*bands)
-	dedupParallel(len(docs), func() func(i int) {
-		sig := make(similarity.Signature, 0, p.cfg.K)
-		return func(i int) {
-			if len(docs[i].dup) >= p.cfg.DupMinShingles {
-				sig = p.dupSigner.Sign(sig[:0], docs[i].dup)
-				bandKeysAt(keys[i*bands:(i+1)*bands], sig, rows)
-			}
-		}
-	})
-	return keys
+// setDup sets d.dup, and with o.full d.full, from d's shingles sc.shingles
+// (which it reorders), and with o.keys signs them: a doc with at least
+// DupMinShingles shingles gets the LSH band keys of its MinHash signature in
+// o.keys (Bands of them). A doc without a signature, and a band without a
+// value, has key 0. The signature is of the full 64-bit hashes.
+func (p *Pipeline) setDup(d *doc, sc *setScratch, o analyzeOpt) {
+	set := sortedSet(sc.shingles, sc)
+	if o.keys != nil && len(set) >= p.cfg.DupMinShingles {
+		sc.sig = p.dupSigner.Sign(sc.sig[:0], set)
+		bandKeysAt(o.keys, sc.sig, p.dupLSH.Rows)
+	}
+	d.dup = narrow(set)
+	if o.full {
+		d.full = slices.Clone(set)
+	}
+}
+
+// narrow returns the top 32 bits of each value of s in a new slice. Of a
+// sorted set it is sorted too, and as long: two values that share their top
+// bits (a chance of about len(s)/2³² per value) are both kept, equal. So a
+// containment test of such sets counts a false match with a chance of
+// about |long|/2³² per shingle, 2·10⁻⁷ for an article of 1,000 shingles.
+func narrow(s []uint64) []uint32 {
+	out := make([]uint32, len(s))
+	out = out[:len(s)]
+	for i, x := range s {
+		out[i] = uint32(x >> 32)
+	}
+	return out
 }
 
 // bandKeysAt sets keys[b] to the key of band b of sig (as bandKeys
@@ -578,7 +595,7 @@ func bandKeysAt(keys []uint64, sig []uint64, rows int) {
 }
 
 // bandPairs returns the candidate pairs {A < B} of n docs given their band
-// keys (see dupBandKeys): the docs that share a non-zero key in some band,
+// keys (see setDup): the docs that share a non-zero key in some band,
 // each pair once, sorted. Each band is sorted by key (on all CPUs) rather
 // than hashed into a map: the result is the same as similarity.LSH.Pairs
 // and does not depend on GOMAXPROCS.
@@ -706,14 +723,15 @@ func betterOriginal(a, b *doc) bool {
 // setScratch is the reusable memory of analyzeOne's duplicate-tier path.
 type setScratch struct {
 	hashes, shingles, tmp []uint64
+	sig                   similarity.Signature
 	counts                []int32
 	terms, termsTmp       []term // the story tier's term contributions
 }
 
 var setScratchPool = sync.Pool{New: func() any { return new(setScratch) }}
 
-// sortedSet returns the sorted unique values of s (which it reorders) in a
-// new slice of exactly their number. Shingle hashes are uniform, so it
+// sortedSet returns the sorted unique values of s, which it reorders, in s
+// or in sc.tmp. Shingle hashes are uniform, so it
 // distributes them into about len(s)/2 buckets by their top bits and sorts
 // each bucket by insertion: linear time in practice, with slices.Sort for
 // any bucket that is not small, so that skewed input stays O(n log n).
@@ -721,7 +739,7 @@ func sortedSet(s []uint64, sc *setScratch) []uint64 {
 	n := len(s)
 	if n < 64 {
 		slices.Sort(s)
-		return exactCopy(slices.Compact(s))
+		return slices.Compact(s)
 	}
 	lg := bits.Len(uint(n)) - 1
 	nb := 1 << lg
@@ -755,13 +773,7 @@ func sortedSet(s []uint64, sc *setScratch) []uint64 {
 		start = end
 	}
 	sc.counts, sc.tmp = counts, t
-	return exactCopy(slices.Compact(t))
-}
-
-func exactCopy(s []uint64) []uint64 {
-	out := make([]uint64, len(s))
-	copy(out, s)
-	return out
+	return slices.Compact(t)
 }
 
 // analyzeLines analyzes a batch for the duplicate tier alone (Dedup). It
@@ -772,7 +784,7 @@ func exactCopy(s []uint64) []uint64 {
 // whose kept lines hold a '<' is therefore tokenized joined. Each step works
 // on all CPUs and writes only its own docs, so the result does not depend
 // on GOMAXPROCS.
-func (p *Pipeline) analyzeLines(ctx context.Context, sorted []Article, order []int, docs []doc) {
+func (p *Pipeline) analyzeLines(ctx context.Context, sorted []Article, order []int, docs []doc, opt analyzeOpt) {
 	lines := make([]hashedLines, len(sorted))
 	dedupParallel(len(sorted), func() func(k int) {
 		var buf []byte
@@ -799,7 +811,7 @@ func (p *Pipeline) analyzeLines(ctx context.Context, sorted []Article, order []i
 			if ctx.Err() != nil {
 				return
 			}
-			p.analyzeLinesOne(&docs[k], &sorted[k], order[k], &lines[k], counts, sc)
+			p.analyzeLinesOne(&docs[k], &sorted[k], order[k], &lines[k], counts, sc, opt.forDoc(k, p.dupLSH.Bands))
 			lines[k] = hashedLines{}
 			if n++; n%256 == 0 {
 				mu.Lock()
@@ -812,7 +824,7 @@ func (p *Pipeline) analyzeLines(ctx context.Context, sorted []Article, order []i
 }
 
 // analyzeLinesOne analyzes one article of analyzeLines.
-func (p *Pipeline) analyzeLinesOne(d *doc, a *Article, input int, hl *hashedLines, counts lineCounts, sc *setScratch) {
+func (p *Pipeline) analyzeLinesOne(d *doc, a *Article, input int, hl *hashedLines, counts lineCounts, sc *setScratch, opt analyzeOpt) {
 	s, _ := p.shingler(a.Lang) // a language error was reported by analyze
 	d.art, d.input, d.published = a, input, a.Published
 	rep := hl.repeated(counts, p.cfg.MinRepeat)
@@ -833,5 +845,5 @@ func (p *Pipeline) analyzeLinesOne(d *doc, a *Article, input int, hl *hashedLine
 	}
 	sc.shingles = shingle.NGrams(sc.shingles[:0], h, p.cfg.DupShingle, p.cfg.Seed)
 	sc.hashes = h
-	d.dup = sortedSet(sc.shingles, sc)
+	p.setDup(d, sc, opt)
 }

@@ -95,7 +95,7 @@ const explainTerms = 10
 // Explain runs the pipeline over arts (as Run does) and explains why the
 // articles with ids a and b were or were not put in one story.
 func (p *Pipeline) Explain(ctx context.Context, arts []Article, a, b string) (*Explanation, error) {
-	bt, err := p.process(ctx, arts, true)
+	bt, err := p.process(ctx, arts, true, true)
 	if err != nil {
 		return nil, err
 	}
@@ -129,15 +129,15 @@ func (p *Pipeline) Explain(ctx context.Context, arts []Article, a, b string) (*E
 	}
 	e.SameDupSets = bt.rep[ka] == bt.rep[kb]
 
-	// Duplicate tier.
-	sa, sb := da.dup, db.dup
+	// Duplicate tier, by the full 64-bit shingle hashes.
+	sa, sb := da.full, db.full
 	if len(sa) > len(sb) {
 		sa, sb = sb, sa
 	}
 	e.DupContainment = similarity.Containment(sa, sb)
-	e.DupJaccard = similarity.Jaccard(da.dup, db.dup)
-	sigA := p.dupSigner.Sign(nil, da.dup)
-	sigB := p.dupSigner.Sign(nil, db.dup)
+	e.DupJaccard = similarity.Jaccard(da.full, db.full)
+	sigA := p.dupSigner.Sign(nil, da.full)
+	sigB := p.dupSigner.Sign(nil, db.full)
 	e.DupEstimate = similarity.Estimate(sigA, sigB)
 	e.DupCandidate = sharesBand(sigA, sigB, p.dupLSH.Bands, p.dupLSH.Rows)
 

@@ -54,9 +54,13 @@ type Result struct {
 
 // doc is the per-article working state, indexed in id order.
 type doc struct {
-	art       *Article
-	input     int      // index in the caller's slice
-	dup       []uint64 // sorted unique duplicate-tier shingles
+	art   *Article
+	input int // index in the caller's slice
+	// dup holds the top 32 bits of each of the sorted unique duplicate-tier
+	// shingle hashes, in the same order (see narrow): what verification
+	// compares, in half the memory of the hashes.
+	dup       []uint32
+	full      []uint64 // the sorted unique shingle hashes, only with analyzeOpt.full
 	length    int      // tokens of the cleaned text
 	tf        []term   // story features: sublinear term frequencies, sorted by hash
 	terms     []term   // tf weighted by the batch idf, L2-normalized
@@ -106,14 +110,15 @@ func (p *Pipeline) validate(arts []Article) error {
 
 // batch is the working state of one run, kept for Explain.
 type batch struct {
-	docs     []doc // in id order
-	rep      []int // duplicate-group representative of each doc
-	label    []int // story label of each doc (a doc index); nil for Dedup
+	docs     []doc    // in id order
+	keys     []uint64 // the docs' LSH band keys, Bands per doc (see setDup)
+	rep      []int    // duplicate-group representative of each doc
+	label    []int    // story label of each doc (a doc index); nil for Dedup
 	warnings []string
 }
 
 func (p *Pipeline) run(ctx context.Context, arts []Article, stories bool) (*Result, error) {
-	b, err := p.process(ctx, arts, stories)
+	b, err := p.process(ctx, arts, stories, false)
 	if err != nil {
 		return nil, err
 	}
@@ -138,8 +143,9 @@ func (p *Pipeline) run(ctx context.Context, arts []Article, stories bool) (*Resu
 	return res, nil
 }
 
-// process validates arts and runs the tiers over them.
-func (p *Pipeline) process(ctx context.Context, arts []Article, stories bool) (*batch, error) {
+// process validates arts and runs the tiers over them. full keeps each doc's
+// 64-bit shingle set in doc.full (for Explain).
+func (p *Pipeline) process(ctx context.Context, arts []Article, stories, full bool) (*batch, error) {
 	if err := p.validate(arts); err != nil {
 		return nil, err
 	}
@@ -164,13 +170,15 @@ func (p *Pipeline) process(ctx context.Context, arts []Article, stories bool) (*
 		texts = cleanBatch(sorted, p.cfg.MinRepeat)
 	}
 	b.docs = make([]doc, len(sorted))
+	b.keys = make([]uint64, len(sorted)*p.dupLSH.Bands)
 	var err error
-	if b.warnings, err = p.analyze(ctx, sorted, order, texts, b.docs, stories); err != nil {
+	opt := analyzeOpt{stories: stories, full: full, keys: b.keys}
+	if b.warnings, err = p.analyze(ctx, sorted, order, texts, b.docs, opt); err != nil {
 		return nil, err
 	}
 
 	p.progress("duplicates", 0, len(b.docs))
-	if b.rep, err = p.duplicates(b.docs); err != nil {
+	if b.rep, err = p.duplicates(b.docs, b.keys); err != nil {
 		return nil, err
 	}
 	p.progress("duplicates", len(b.docs), len(b.docs))
@@ -192,9 +200,10 @@ func idIndex(docs []doc, id string) int {
 	return k
 }
 
-// analyze tokenizes every article on all CPUs. Each worker writes only its
-// own docs, so the result does not depend on scheduling.
-func (p *Pipeline) analyze(ctx context.Context, sorted []Article, order []int, texts []string, docs []doc, stories bool) ([]string, error) {
+// analyze tokenizes every article on all CPUs, with opt.keys the band keys of
+// all docs (doc k's at opt.keys[k*Bands:]). Each worker writes only its own
+// docs, so the result does not depend on scheduling.
+func (p *Pipeline) analyze(ctx context.Context, sorted []Article, order []int, texts []string, docs []doc, opt analyzeOpt) ([]string, error) {
 	var warnings []string
 	langs := map[string]bool{}
 	for i := range sorted {
@@ -210,8 +219,8 @@ func (p *Pipeline) analyze(ctx context.Context, sorted []Article, order []int, t
 			warnings = append(warnings, fmt.Sprintf("article %q: %v; tokenized without stemming or stopwords", sorted[i].ID, err))
 		}
 	}
-	if !stories {
-		p.analyzeLines(ctx, sorted, order, docs)
+	if !opt.stories {
+		p.analyzeLines(ctx, sorted, order, docs, opt)
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
@@ -244,7 +253,7 @@ func (p *Pipeline) analyze(ctx context.Context, sorted []Article, order []int, t
 				}
 				end := min(start+chunk, len(docs))
 				for k := start; k < end; k++ {
-					toks = p.analyzeOne(&docs[k], &sorted[k], order[k], texts[k], toks, stories)
+					toks = p.analyzeOne(&docs[k], &sorted[k], order[k], texts[k], toks, opt.forDoc(k, p.dupLSH.Bands))
 				}
 				mu.Lock()
 				done += end - start
@@ -261,13 +270,28 @@ func (p *Pipeline) analyze(ctx context.Context, sorted []Article, order []int, t
 	return warnings, nil
 }
 
-func (p *Pipeline) analyzeOne(d *doc, a *Article, input int, text string, toks []shingle.HashedToken, stories bool) []shingle.HashedToken {
+// analyzeOpt says what analyzeOne derives beyond d.dup and d.length.
+type analyzeOpt struct {
+	stories bool     // the story features, d.tf
+	full    bool     // d.full
+	keys    []uint64 // if not nil, receives the doc's LSH band keys (see setDup)
+}
+
+// forDoc is o for doc k of a batch whose keys o.keys holds, bands per doc.
+func (o analyzeOpt) forDoc(k, bands int) analyzeOpt {
+	if o.keys != nil {
+		o.keys = o.keys[k*bands : (k+1)*bands]
+	}
+	return o
+}
+
+func (p *Pipeline) analyzeOne(d *doc, a *Article, input int, text string, toks []shingle.HashedToken, opt analyzeOpt) []shingle.HashedToken {
 	s, _ := p.shingler(a.Lang)
 	seed := p.cfg.Seed
 	d.art = a
 	d.input = input
 	d.published = a.Published
-	if !stories {
+	if !opt.stories {
 		// The duplicate tier needs only the term hashes, which the
 		// Shingler memoizes per word; the title only for a text without
 		// words.
@@ -278,7 +302,7 @@ func (p *Pipeline) analyzeOne(d *doc, a *Article, input int, text string, toks [
 			sc.hashes = s.TokenHashes(sc.hashes, a.Title)
 		}
 		sc.shingles = shingle.NGrams(sc.shingles[:0], sc.hashes, p.cfg.DupShingle, seed)
-		d.dup = sortedSet(sc.shingles, sc)
+		p.setDup(d, sc, opt)
 		setScratchPool.Put(sc)
 		return toks
 	}
@@ -299,10 +323,7 @@ func (p *Pipeline) analyzeOne(d *doc, a *Article, input int, text string, toks [
 	sc := setScratchPool.Get().(*setScratch)
 	defer setScratchPool.Put(sc)
 	sc.shingles = shingle.NGrams(sc.shingles[:0], dupTokens, p.cfg.DupShingle, seed)
-	d.dup = sortedSet(sc.shingles, sc)
-	if !stories {
-		return toks
-	}
+	p.setDup(d, sc, opt)
 	// Story features: every content term, weighted up in the title and
 	// when capitalized inside a sentence (a name), and each name again in
 	// the name part (see nameBit). Each occurrence is one contribution;

@@ -110,9 +110,9 @@ func (p *Pipeline) Prepare(a *Article, cleaned string) (Prepared, error) {
 		return Prepared{}, fmt.Errorf("article %q: %w", a.ID, err)
 	}
 	var d doc
-	p.analyzeOne(&d, a, 0, cleaned, nil, true)
-	pr := Prepared{ID: a.ID, Published: a.Published, Length: d.length, Dup: d.dup, TF: make([]Term, len(d.tf)),
-		Paragraphs: p.paragraphsOf(a, len(d.dup), &paraScratch{})}
+	p.analyzeOne(&d, a, 0, cleaned, nil, analyzeOpt{stories: true, full: true})
+	pr := Prepared{ID: a.ID, Published: a.Published, Length: d.length, Dup: d.full, TF: make([]Term, len(d.tf)),
+		Paragraphs: p.paragraphsOf(a, len(d.full), &paraScratch{})}
 	for i, t := range d.tf {
 		pr.TF[i] = Term{t.h, t.w}
 	}
@@ -266,7 +266,7 @@ func StoryTitle(a *Article) string { return storyTitle(a) }
 
 // doc returns the working state Run would hold for pr.
 func (pr *Prepared) doc() doc {
-	d := doc{art: &Article{ID: pr.ID, Published: pr.Published}, dup: pr.Dup, length: pr.Length, published: pr.Published}
+	d := doc{art: &Article{ID: pr.ID, Published: pr.Published}, full: pr.Dup, length: pr.Length, published: pr.Published}
 	if len(pr.TF) > 0 {
 		d.tf = make([]term, len(pr.TF))
 		for i, t := range pr.TF {

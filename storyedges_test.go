@@ -39,7 +39,7 @@ func TestStoryEdgesExact(t *testing.T) {
 	} {
 		t.Run(fmt.Sprintf("floor=%g,scale=%v,nw=%g", tc.StoryFloor, tc.TimeScale, tc.NameWeight), func(t *testing.T) {
 			p := mustNew(t, tc)
-			b, err := p.process(context.Background(), arts, true)
+			b, err := p.process(context.Background(), arts, true, false)
 			require.NoError(t, err)
 			var reps []int
 			for k := range b.docs {

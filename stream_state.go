@@ -117,15 +117,15 @@ func (ix *Index) prepare(a *Article) *features {
 // repeated lines). It reads no index state.
 func (ix *Index) analyze(a *Article, f *features) {
 	var d doc
-	ix.p.analyzeOne(&d, a, 0, f.sl.text(f.rep), nil, true)
+	ix.p.analyzeOne(&d, a, 0, f.sl.text(f.rep), nil, analyzeOpt{stories: true, full: true})
 	f.length = int32(d.length)
-	f.dup = foldShingles(d.dup)
+	f.dup = foldShingles(d.full)
 	f.dupKeys, f.exact = nil, 0
 	switch {
-	case len(d.dup) >= ix.cfg.DupMinShingles:
-		sig := ix.p.dupSigner.Sign(nil, d.dup)
+	case len(d.full) >= ix.cfg.DupMinShingles:
+		sig := ix.p.dupSigner.Sign(nil, d.full)
 		f.dupKeys = bandKeys(nil, sig, ix.p.dupLSH.Bands, ix.p.dupLSH.Rows)
-	case len(d.dup) > 0:
+	case len(d.full) > 0:
 		f.exact = exactKey(f.dup)
 	}
 	f.terms = make([]uint64, len(d.tf))
