@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"iter"
 	"math/bits"
 	"runtime"
 	"slices"
@@ -70,34 +71,48 @@ import (
 // are short copies whose containment fell below 0.5.
 
 type paraScratch struct {
-	toks []uint64
-	ends []int
-	key  []byte
+	toks, shingles []uint64
+	ends           []int
+	key            []byte
+}
+
+// paragraphShingles yields the shingles of each paragraph of a's text (see
+// paragraphSets), in text order and with repeats, in scratch memory that the
+// next one reuses.
+func (p *Pipeline) paragraphShingles(a *Article, sc *paraScratch) iter.Seq[[]uint64] {
+	return func(yield func([]uint64) bool) {
+		n, seed := p.cfg.DupShingle, p.cfg.Seed
+		s, _ := p.shingler(a.Lang) // a language error was reported by analyze
+		for line := range strings.Lines(a.Text) {
+			line = strings.TrimSpace(line)
+			if line == "" {
+				continue
+			}
+			sc.key = lineKey(sc.key, line)
+			if isFurniture(line, unsafe.String(unsafe.SliceData(sc.key), len(sc.key))) { // key not kept
+				continue
+			}
+			sc.toks = s.TokenHashes(sc.toks[:0], line)
+			if len(sc.toks) < p.cfg.DupMinShingles+n-1 {
+				continue
+			}
+			sc.shingles = shingle.NGrams(sc.shingles[:0], sc.toks, n, seed)
+			if !yield(sc.shingles) {
+				return
+			}
+		}
+	}
 }
 
 // paragraphsOf returns the shingle sets of the paragraphs of a's text (see
 // paragraphSets); size hints the number of shingles of the whole text.
 func (p *Pipeline) paragraphsOf(a *Article, size int, sc *paraScratch) [][]uint64 {
-	n, seed := p.cfg.DupShingle, p.cfg.Seed
-	s, _ := p.shingler(a.Lang) // a language error was reported by analyze
 	// All paragraphs' sets in one array, cut up at the end.
 	flat := make([]uint64, 0, size+size/4)
 	sc.ends = sc.ends[:0]
-	for line := range strings.Lines(a.Text) {
-		line = strings.TrimSpace(line)
-		if line == "" {
-			continue
-		}
-		sc.key = lineKey(sc.key, line)
-		if isFurniture(line, unsafe.String(unsafe.SliceData(sc.key), len(sc.key))) { // key not kept
-			continue
-		}
-		sc.toks = s.TokenHashes(sc.toks[:0], line)
-		if len(sc.toks) < p.cfg.DupMinShingles+n-1 {
-			continue
-		}
+	for sh := range p.paragraphShingles(a, sc) {
 		start := len(flat)
-		flat = shingle.NGrams(flat, sc.toks, n, seed)
+		flat = append(flat, sh...)
 		flat = flat[:start+len(shingle.SortUnique(flat[start:]))]
 		sc.ends = append(sc.ends, len(flat))
 	}
@@ -450,13 +465,21 @@ func b2i(b bool) int {
 
 // verifyScratch is a verifyPairs worker's memory for one shorter article:
 // which of its shingles the current longer article holds, and its
-// paragraphs with, for each of their shingles, its index in the article's
-// shingles or -1.
+// paragraphs, each as its distinct shingles.
 type verifyScratch struct {
-	para  paraScratch
-	hit   []uint64 // bit i: short[i] is in the longer article
-	paras [][]uint64
-	at    []int32 // the paragraphs' shingles' indexes, concatenated
+	para paraScratch
+	hit  []uint64 // bit i: short[i] is in the longer article
+	// The paragraphs: sizes[p] shingles each, in at one after another. A
+	// shingle is its index in short, or -1-m for misc[m] when short lacks
+	// it; a paragraph's misc values are sorted.
+	sizes []int32
+	at    []int32
+	misc  []uint32
+	// table is an open-addressing hash table of short's values (index+1,
+	// 0 for empty; the first of equal values), probed from hash>>shift.
+	table []int32
+	shift uint
+	stamp []int32 // stamp[i]: the last paragraph (from 1) holding short[i]
 	// joined lists the groups (roots) the article has joined in this round.
 	joined []int32
 }
@@ -490,52 +513,98 @@ func (sc *verifyScratch) contains(short, long []uint32, threshold float64) bool 
 
 // analyze finds the paragraphs of a, whose doc.dup is short, and where
 // their shingles are in short. Like doc.dup, it compares the top 32 bits of
-// the shingle hashes (which keep their order).
+// the shingle hashes (which keep their order). A paragraph's shingles are
+// looked up in a hash table of short: a paragraph is small, and its
+// shingles are spread over all of short.
 func (sc *verifyScratch) analyze(p *Pipeline, a *Article, short []uint32) {
-	sc.paras = p.paragraphsOf(a, len(short), &sc.para)
-	sc.at = sc.at[:0]
-	for _, ps := range sc.paras {
-		j := 0
+	sc.index(short)
+	sc.sizes, sc.at, sc.misc = sc.sizes[:0], sc.at[:0], sc.misc[:0]
+	sc.stamp = slices.Grow(sc.stamp[:0], len(short))[:len(short)]
+	clear(sc.stamp)
+	para := int32(0)
+	for ps := range p.paragraphShingles(a, &sc.para) {
+		para++
+		start, m0 := len(sc.at), len(sc.misc)
 		for _, x := range ps {
-			// Both are sorted: search short onward from j.
-			x := uint32(x >> 32)
-			j = gallop(short, j, x)
-			if j < len(short) && short[j] == x {
-				sc.at = append(sc.at, int32(j))
-			} else {
-				sc.at = append(sc.at, -1)
+			v := uint32(x >> 32)
+			if i := sc.find(short, v); i < 0 {
+				sc.misc = append(sc.misc, v)
+			} else if sc.stamp[i] != para {
+				sc.stamp[i] = para
+				sc.at = append(sc.at, i)
 			}
+		}
+		misc := sc.misc[m0:]
+		slices.Sort(misc)
+		misc = slices.Compact(misc)
+		sc.misc = sc.misc[:m0+len(misc)]
+		for m := range misc {
+			sc.at = append(sc.at, int32(-1-(m0+m)))
+		}
+		sc.sizes = append(sc.sizes, int32(len(sc.at)-start))
+	}
+}
+
+// index fills sc.table with short's values, at most half full.
+func (sc *verifyScratch) index(short []uint32) {
+	lg := bits.Len(uint(2 * len(short)))
+	sc.table = slices.Grow(sc.table[:0], 1<<lg)[:1<<lg]
+	clear(sc.table)
+	sc.shift = uint(32 - lg)
+	mask := len(sc.table) - 1
+	for i, v := range short {
+		h := int(v * 0x9e3779b1 >> sc.shift)
+		for sc.table[h] != 0 && short[sc.table[h]-1] != v {
+			h = (h + 1) & mask
+		}
+		if sc.table[h] == 0 {
+			sc.table[h] = int32(i + 1)
 		}
 	}
 }
 
-// paragraphsFound is paragraphsFound(sc.paras, long, threshold) for the
-// long whose shingles sc.contains marked last: a shingle of the short article
-// is looked up in its bits, any other shingle in long.
+// find returns the index in short of the first value v, or -1.
+func (sc *verifyScratch) find(short []uint32, v uint32) int32 {
+	mask := len(sc.table) - 1
+	for h := int(v * 0x9e3779b1 >> sc.shift); ; h = (h + 1) & mask {
+		e := sc.table[h]
+		if e == 0 {
+			return -1
+		}
+		if short[e-1] == v {
+			return e - 1
+		}
+	}
+}
+
+// paragraphsFound is paragraphsFound(paragraphs, long, threshold) for the
+// paragraphs sc.analyze found and the long whose shingles sc.contains
+// marked last: a shingle of the short article is looked up in its bits, any
+// other shingle in long.
 func (sc *verifyScratch) paragraphsFound(long []uint32, threshold float64) float64 {
-	if len(sc.paras) < 2 {
+	if len(sc.sizes) < 2 {
 		return 1
 	}
 	n, at := 0, sc.at
-	for _, ps := range sc.paras {
+	for _, size := range sc.sizes {
 		found, j := 0, 0
-		for i, x := range ps {
-			if a := at[i]; a >= 0 {
+		for _, a := range at[:size] {
+			if a >= 0 {
 				found += int(sc.hit[a>>6] >> (a & 63) & 1)
 				continue
 			}
-			// ps is sorted: search long onward from the last one.
-			x := uint32(x >> 32)
+			// misc is sorted: search long onward from the last one.
+			x := sc.misc[-1-a]
 			if j = gallop(long, j, x); j < len(long) && long[j] == x {
 				found++
 			}
 		}
-		at = at[len(ps):]
-		if len(ps) > 0 && float64(found)/float64(len(ps)) >= threshold {
+		at = at[size:]
+		if size > 0 && float64(found)/float64(size) >= threshold {
 			n++
 		}
 	}
-	return float64(n) / float64(len(sc.paras))
+	return float64(n) / float64(len(sc.sizes))
 }
 
 // setDup sets d.dup, and with o.full d.full, from d's shingles sc.shingles

@@ -240,3 +240,90 @@ func BenchmarkContains(b *testing.B) {
 		i = (i + 1) % len(shorts)
 	}
 }
+
+// BenchmarkParagraphs times verification's analysis of the shorter article
+// of a pair (verifyScratch.analyze: its paragraphs' shingle sets, found in
+// its own), which runs once for every article whose pairs are verified.
+func BenchmarkParagraphs(b *testing.B) {
+	arts, bytes := benchArticles(b, 1000)
+	s := newBenchState(b, arts)
+	s.analyzeAll(false)
+	b.SetBytes(bytes / int64(len(arts)))
+	b.ReportAllocs()
+	var sc verifyScratch
+	k := 0
+	for b.Loop() {
+		sc.analyze(s.p, s.docs[k].art, s.docs[k].dup)
+		k = (k + 1) % len(s.docs)
+	}
+}
+
+// TestParagraphsFoundScratch checks verifyScratch's paragraph test (a hash
+// table of the short article's shingles) against paragraphsFound on the full
+// hashes, for paragraphs that repeat a shingle, paragraphs whose shingles the
+// short article's set lacks (as for lines dropped as repeated in the batch),
+// a repeated paragraph, and furniture.
+func TestParagraphsFoundScratch(t *testing.T) {
+	p, err := New(Config{})
+	require.NoError(t, err)
+	rng := rand.New(rand.NewPCG(8, 9))
+	sentence := func(n int) string {
+		ws := make([]string, n)
+		for i := range ws {
+			ws[i] = fmt.Sprintf("w%dx", rng.IntN(300))
+		}
+		return strings.Join(ws, " ")
+	}
+	for trial := range 40 {
+		var lines []string
+		for range 2 + rng.IntN(8) {
+			switch rng.IntN(5) {
+			case 0: // a shingle repeated inside the paragraph
+				s := sentence(12)
+				lines = append(lines, s+" "+s+" "+sentence(5))
+			case 1: // a paragraph twice
+				s := sentence(20)
+				lines = append(lines, s, s)
+			case 2:
+				lines = append(lines, "Read more")
+			default:
+				lines = append(lines, sentence(10+rng.IntN(40)))
+			}
+		}
+		a := &Article{ID: "a", Text: strings.Join(lines, "\n")}
+		paras := p.paragraphsOf(a, 0, &paraScratch{})
+		var all []uint64
+		for _, ps := range paras {
+			all = append(all, ps...)
+		}
+		all = shingle.SortUnique(all)
+		// short lacks a random part of the shingles, or whole paragraphs.
+		subset := func(keep float64) []uint64 {
+			var out []uint64
+			for _, x := range all {
+				if rng.Float64() < keep {
+					out = append(out, x)
+				}
+			}
+			return out
+		}
+		short := subset([]float64{1, 0.9, 0.6}[trial%3])
+		if trial%4 == 0 && len(paras) > 1 {
+			drop := paras[rng.IntN(len(paras))]
+			short = slices.DeleteFunc(short, func(x uint64) bool {
+				_, in := slices.BinarySearch(drop, x)
+				return in
+			})
+		}
+		var sc verifyScratch
+		sc.analyze(p, a, narrow(short))
+		for _, keep := range []float64{0.2, 0.5, 0.8, 1} {
+			long := subset(keep)
+			sc.contains(narrow(short), narrow(long), 0) // marks every hit
+			for _, th := range []float64{0.3, 0.5, 0.8} {
+				require.Equal(t, paragraphsFound(paras, long, th), sc.paragraphsFound(narrow(long), th),
+					"trial %d keep %v threshold %v", trial, keep, th)
+			}
+		}
+	}
+}
