@@ -117,7 +117,7 @@ func (p *Pipeline) storyEdges(docs []doc, idx []int) []cluster.Edge {
 				}
 				ix = blocks[b]
 			}
-			ix[ts[j].h] = append(ix[ts[j].h], posting{int32(i), ts[j].w})
+			ix[ts[j].h] = append(ix[ts[j].h], newPosting(int32(i), ts[j].w))
 		}
 	}
 	// Query each doc's whole vector against the prefixes of the docs
@@ -125,8 +125,7 @@ func (p *Pipeline) storyEdges(docs []doc, idx []int) []cluster.Edge {
 	out := make([][]cluster.Edge, n)
 	const chunk = 64
 	dedupParallel((n+chunk-1)/chunk, func() func(c int) {
-		acc := make([]float64, n)
-		seen := make([]int32, n) // i+1 once a candidate of doc i
+		acc := make([]accum, n)
 		var cands []int32
 		return func(c int) {
 			for i := c * chunk; i < min((c+1)*chunk, n); i++ {
@@ -134,24 +133,25 @@ func (p *Pipeline) storyEdges(docs []doc, idx []int) []cluster.Edge {
 				cands = cands[:0]
 				if i < undated {
 					for _, t := range a.terms {
-						cands = scanPostings(undatedIndex[t.h], int32(i), t.w, acc, seen, cands)
+						cands = scanPostings(undatedIndex[t.h], int32(i), t.w, acc, cands)
 					}
 				} else {
 					b := block(i)
 					for _, t := range a.terms {
-						cands = scanPostings(undatedIndex[t.h], int32(i), t.w, acc, seen, cands)
+						cands = scanPostings(undatedIndex[t.h], int32(i), t.w, acc, cands)
 						if prev := blocks[b-1]; prev != nil {
-							cands = scanPostings(prev[t.h], int32(i), t.w, acc, seen, cands)
+							cands = scanPostings(prev[t.h], int32(i), t.w, acc, cands)
 						}
-						cands = scanPostings(blocks[b][t.h], int32(i), t.w, acc, seen, cands)
+						cands = scanPostings(blocks[b][t.h], int32(i), t.w, acc, cands)
 					}
 				}
 				var es []cluster.Edge
 				for _, j := range cands {
 					// The cosine is the indexed part (acc) plus at most the
-					// rest's norm; the time factor only lowers it.
+					// rest's norm; the time factor only lowers it. The
+					// slack covers the rounding of the weights in postings.
 					b := &docs[idx[pos[j]]]
-					if bound := acc[j] + rest[j]; bound >= floor {
+					if bound := acc[j].sum + rest[j] + postingSlack; bound >= floor {
 						if decay := p.timeDecay(b.published, a.published); bound*decay >= floor {
 							if s := p.storySim(b, a); s >= floor {
 								x, y := int(pos[j]), int(pos[i])
@@ -159,7 +159,7 @@ func (p *Pipeline) storyEdges(docs []doc, idx []int) []cluster.Edge {
 							}
 						}
 					}
-					acc[j] = 0
+					acc[j].sum = 0
 				}
 				out[i] = es
 			}
@@ -182,25 +182,40 @@ func (p *Pipeline) storyEdges(docs []doc, idx []int) []cluster.Edge {
 	return edges
 }
 
-// posting is one indexed term of a doc: its number in storyEdges and the
-// term's weight.
-type posting struct {
-	doc int32
-	w   float64
+// posting is one indexed term of a doc: its number in storyEdges in the
+// top 32 bits, and the term's weight as a float32 in the low ones. Half the
+// size of an (int32, float64) pair, so a scan reads half the memory.
+type posting uint64
+
+func newPosting(doc int32, w float64) posting {
+	return posting(uint64(uint32(doc))<<32 | uint64(math.Float32bits(float32(w))))
+}
+
+// postingSlack bounds what rounding the weights to float32 can take from an
+// indexed dot product: at most 2⁻²⁴ of it relative, and it is at most 1.
+const postingSlack = 1e-6
+
+// accum is a candidate's indexed dot product so far, and the query (its
+// number + 1) for which it was last seen: one cache line for both.
+type accum struct {
+	sum  float64
+	seen int32
 }
 
 // scanPostings adds the contributions of one query term of weight w to the
 // docs numbered below i in ps, appending first-seen docs to cands.
-func scanPostings(ps []posting, i int32, w float64, acc []float64, seen []int32, cands []int32) []int32 {
+func scanPostings(ps []posting, i int32, w float64, acc []accum, cands []int32) []int32 {
 	for _, q := range ps {
-		if q.doc >= i {
+		d := int32(q >> 32)
+		if d >= i {
 			break
 		}
-		if seen[q.doc] != i+1 {
-			seen[q.doc] = i + 1
-			cands = append(cands, q.doc)
+		a := &acc[d]
+		if a.seen != i+1 {
+			a.seen = i + 1
+			cands = append(cands, d)
 		}
-		acc[q.doc] += w * q.w
+		a.sum += w * float64(math.Float32frombits(uint32(q)))
 	}
 	return cands
 }
