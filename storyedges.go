@@ -29,6 +29,83 @@ func heavyPrefix(ts []term, floor float64) ([]int32, float64) {
 	return order[:m:m], rest
 }
 
+// indexedTerms returns the terms heavyPrefix returns, as positions in ts
+// in increasing order, and the same rest norm (summed in another order, so
+// possibly not to the last bit). It finds the terms to leave out by
+// selection rather than sorting: the longest run of the lightest terms
+// (ties by hash, as heavyPrefix breaks them, reversed) whose squared
+// weights sum below the floor's square. buf is scratch space, returned.
+func indexedTerms(ts []term, floor float64, buf []int32) (prefix []int32, rest float64, _ []int32) {
+	lim := floor * floor * (1 - 1e-9) // as prefixLen
+	ord := buf[:0]
+	for i, t := range ts {
+		if t.w*t.w < lim { // a heavier term is never left out
+			ord = append(ord, int32(i))
+		}
+	}
+	lighter := func(a, b int32) bool {
+		wa, wb := ts[a].w, ts[b].w
+		return wa < wb || wa == wb && ts[a].h > ts[b].h
+	}
+	// ord[:lo] are left out, ord[hi:] are not, and sum is the squared
+	// weights of ord[:lo].
+	lo, hi, sum := 0, len(ord), 0.0
+	for lo < hi {
+		// The median of three as the pivot, at hi-1.
+		if mid := lo + (hi-lo)/2; hi-lo >= 3 {
+			a, b, c := ord[lo], ord[mid], ord[hi-1]
+			if lighter(b, a) {
+				a, b = b, a
+			}
+			if lighter(c, b) {
+				b = c
+				if lighter(b, a) {
+					b = a
+				}
+			}
+			// b is the median: move it to hi-1.
+			for _, i := range [3]int{lo, mid, hi - 1} {
+				if ord[i] == b {
+					ord[i], ord[hi-1] = ord[hi-1], ord[i]
+					break
+				}
+			}
+		}
+		pv := ord[hi-1]
+		store, left := lo, 0.0
+		for i := lo; i < hi-1; i++ {
+			if lighter(ord[i], pv) {
+				ord[i], ord[store] = ord[store], ord[i]
+				left += ts[ord[store]].w * ts[ord[store]].w
+				store++
+			}
+		}
+		ord[store], ord[hi-1] = ord[hi-1], ord[store]
+		wp := ts[pv].w * ts[pv].w
+		switch {
+		case sum+left >= lim: // the run ends among the lighter ones
+			hi = store
+		case sum+left+wp >= lim: // it ends just before the pivot
+			sum += left
+			lo, hi = store, store
+		default:
+			sum += left + wp
+			lo = store + 1
+		}
+	}
+	out := ord[:lo]
+	slices.Sort(out)
+	prefix = make([]int32, 0, len(ts)-lo)
+	for i := range ts {
+		if len(out) > 0 && out[0] == int32(i) {
+			out = out[1:]
+			continue
+		}
+		prefix = append(prefix, int32(i))
+	}
+	return prefix, math.Sqrt(sum), ord
+}
+
 // prefixLen returns how many of the terms in byWeight (heaviest first) must
 // be indexed so that the rest has a norm below floor, and that norm.
 func prefixLen(ts []term, byWeight []int32, floor float64) (int, float64) {
@@ -115,8 +192,9 @@ func (p *Pipeline) storyEdges(docs []doc, idx []int) []cluster.Edge {
 	rest := make([]float64, n)   // norm of the unindexed terms, by new number
 	prefix := make([][]int32, n) // positions in terms of the indexed terms
 	dedupParallel(n, func() func(i int) {
+		var buf []int32
 		return func(i int) {
-			prefix[i], rest[i] = heavyPrefix(docs[idx[pos[i]]].terms, floor*restShare)
+			prefix[i], rest[i], buf = indexedTerms(docs[idx[pos[i]]].terms, floor*restShare, buf)
 		}
 	})
 	// Count each index's postings by term, then fill them in, by doc.

@@ -129,27 +129,54 @@ func BenchmarkCosine(b *testing.B) {
 // BenchmarkHeavyPrefix times choosing the indexed terms of a story vector
 // of 400 terms (weights with ties, as TF-IDF weights of rare words have).
 func BenchmarkHeavyPrefix(b *testing.B) {
-	rng := rand.New(rand.NewPCG(9, 10))
-	var vecs [][]term
-	for range 256 {
-		ts := make([]term, 400)
-		norm := 0.0
-		for i := range ts {
-			ts[i] = term{h: rng.Uint64(), w: float64(1 + rng.IntN(40))}
-			norm += ts[i].w * ts[i].w
-		}
-		for i := range ts {
-			ts[i].w /= math.Sqrt(norm)
-		}
-		slices.SortFunc(ts, func(x, y term) int { return cmp.Compare(x.h, y.h) })
-		vecs = append(vecs, ts)
-	}
+	vecs := heavyPrefixInputs()
 	b.ReportAllocs()
 	i := 0
 	for b.Loop() {
 		heavyPrefix(vecs[i], 0.18*restShare)
 		i = (i + 1) % len(vecs)
 	}
+}
+
+// BenchmarkIndexedTerms is BenchmarkHeavyPrefix for indexedTerms, which
+// storyEdges uses.
+func BenchmarkIndexedTerms(b *testing.B) {
+	vecs := heavyPrefixInputs()
+	b.ReportAllocs()
+	var buf []int32
+	i := 0
+	for b.Loop() {
+		_, _, buf = indexedTerms(vecs[i], 0.18*restShare, buf)
+		i = (i + 1) % len(vecs)
+	}
+}
+
+// unitTerms scales ts to norm 1 and sorts it by hash.
+func unitTerms(ts []term) []term {
+	norm := 0.0
+	for _, t := range ts {
+		norm += t.w * t.w
+	}
+	for i := range ts {
+		ts[i].w /= math.Sqrt(norm)
+	}
+	slices.SortFunc(ts, func(x, y term) int { return cmp.Compare(x.h, y.h) })
+	return ts
+}
+
+// heavyPrefixInputs returns unit vectors of 400 terms with weights spread
+// over 1 to 40 before normalizing, sorted by hash.
+func heavyPrefixInputs() [][]term {
+	rng := rand.New(rand.NewPCG(9, 10))
+	var vecs [][]term
+	for range 256 {
+		ts := make([]term, 400)
+		for i := range ts {
+			ts[i] = term{h: rng.Uint64(), w: float64(1 + rng.IntN(40))}
+		}
+		vecs = append(vecs, unitTerms(ts))
+	}
+	return vecs
 }
 
 // TestSortByWeight checks the order of heavyPrefix against a plain sort:
@@ -169,6 +196,46 @@ func TestSortByWeight(t *testing.T) {
 		for k := 1; k < n; k++ {
 			a, b := ts[order[k-1]], ts[order[k]]
 			require.True(t, a.w > b.w || (a.w == b.w && a.h < b.h), "n=%d at %d: %v then %v", n, k, a, b)
+		}
+	}
+}
+
+// TestIndexedTerms checks that indexedTerms leaves out the terms heavyPrefix
+// leaves out, with the same rest, on real vectors and on ties.
+func TestIndexedTerms(t *testing.T) {
+	arts := loadAllSidesArticles(t, 300)
+	p := mustNew(t, Config{})
+	b, err := p.process(context.Background(), arts, true, false)
+	require.NoError(t, err)
+	vecs := [][]term{
+		{{1, 0.5}, {2, 0.5}, {3, 0.5}, {4, 0.5}}, // all tied
+		{{5, 0.02}, {6, 0.02}, {7, 0.02}, {9, 0.999}},
+		nil,
+	}
+	// Many ties among the light terms, so that which of them are left out
+	// depends on the hashes.
+	tied := make([]term, 300)
+	for i := range tied {
+		tied[i] = term{h: uint64(i) * 0x9e3779b97f4a7c15, w: float64(1 + i%3)}
+	}
+	vecs = append(vecs, unitTerms(tied))
+	for k := range b.docs {
+		vecs = append(vecs, b.docs[k].terms)
+	}
+	var buf []int32
+	for _, ts := range vecs {
+		for _, floor := range []float64{0.01, 0.054, 0.09, 0.12, 0.5} {
+			want, wantRest := heavyPrefix(ts, floor)
+			want = slices.Clone(want)
+			slices.Sort(want)
+			var got []int32
+			var rest float64
+			got, rest, buf = indexedTerms(ts, floor, buf)
+			require.Equal(t, len(want), len(got))
+			if len(want) > 0 {
+				require.Equal(t, want, got)
+			}
+			require.InDelta(t, wantRest, rest, 1e-12)
 		}
 	}
 }
