@@ -19,7 +19,9 @@
 //   - whole process (-process): the storyclust CLI and cmd/peerdedup are
 //     built and run on the input file with GOMAXPROCS set to each of
 //     -process-procs, from reading the file to writing the output; wall
-//     time and peak RSS are measured.
+//     time and peak RSS are measured. With -reps, the repetitions go round
+//     all the programs in turn, so that the machine's drift over minutes
+//     favours none of them (as in the growth run).
 //   - accuracy (-accuracy): the Jaccard estimation error of MinWise and OPH
 //     signatures on real text pairs (edited, truncated, short and unrelated
 //     copies), against the exact Jaccard of the shingle sets.
@@ -306,15 +308,29 @@ func runProc(o *options, procs int, name string, args ...string) (procResult, er
 	return procResult{wall: res.Wall, cpu: res.CPU, user: res.User, rss: res.RSS, stderr: res.Stderr}, nil
 }
 
-func bestProc(o *options, procs int, name string, args ...string) (procResult, error) {
-	var best procResult
+// procJob is one program of a table: run with GOMAXPROCS=procs.
+type procJob struct {
+	label string
+	procs int
+	name  string
+	args  []string
+}
+
+// bestProcs runs every job -reps times and returns the fastest run of
+// each. The repetitions go round the jobs (the first of each, then the
+// second of each, ...), so that a machine whose speed drifts over minutes
+// favours no job.
+func bestProcs(o *options, jobs []procJob) ([]procResult, error) {
+	best := make([]procResult, len(jobs))
 	for i := 0; i < max(o.reps, 1); i++ {
-		r, err := runProc(o, procs, name, args...)
-		if err != nil {
-			return r, err
-		}
-		if i == 0 || r.wall < best.wall {
-			best = r
+		for k, j := range jobs {
+			r, err := runProc(o, j.procs, j.name, j.args...)
+			if err != nil {
+				return nil, err
+			}
+			if i == 0 || r.wall < best[k].wall {
+				best[k] = r
+			}
 		}
 	}
 	return best, nil
@@ -360,23 +376,15 @@ func wholeProcess(o *options, docs []corpus.Doc, jsonBytes int64) error {
 		fmt.Printf("| %s | %d | %.2f | %.2f | %.0f | %.1f | %.0f | %s | %s |\n",
 			name, p, s, r.cpu.Seconds(), float64(len(docs))/s, mb(jsonBytes)/s, mb(r.rss), vs, scale)
 	}
+	var jobs []procJob
 	for _, algo := range []string{"ekzhu", "gominhash", "minwise", "oph", "hash"} {
-		r, err := bestProc(o, 1, "peerdedup", "-algo", algo, input)
-		if err != nil {
-			return err
-		}
-		if algo == "ekzhu" {
-			ref = r.wall
-		}
-		line("peerdedup -algo "+algo, 1, r, 0)
-		fmt.Fprintf(os.Stderr, "%s\n", r.stderr)
+		jobs = append(jobs, procJob{label: "peerdedup -algo " + algo, procs: 1, name: "peerdedup", args: []string{"-algo", algo, input}})
 	}
 	cmds := []string{"dedup"}
 	if o.stories {
 		cmds = append(cmds, "cluster")
 	}
 	for _, c := range cmds {
-		var one time.Duration
 		for _, p := range procs {
 			args := []string{c, "-quiet", "-fields", "id=doc_id", input}
 			if c == "cluster" {
@@ -385,18 +393,31 @@ func wholeProcess(o *options, docs []corpus.Doc, jsonBytes int64) error {
 				// theirs as M/D/YY.
 				args = []string{c, "-quiet", "-fields", "id=doc_id,published=date", "-date-layout", "1/2/06", input}
 			}
-			r, err := bestProc(o, p, "storyclust", args...)
-			if err != nil {
-				return err
-			}
-			if p == 1 {
-				one = r.wall
-				line("storyclust "+c, p, r, 0)
-			} else {
-				line("storyclust "+c, p, r, one)
-			}
-			fmt.Fprintf(os.Stderr, "storyclust %s GOMAXPROCS=%d: %.2fs\n", c, p, r.wall.Seconds())
+			jobs = append(jobs, procJob{label: "storyclust " + c, procs: p, name: "storyclust", args: args})
 		}
+	}
+	rs, err := bestProcs(o, jobs)
+	if err != nil {
+		return err
+	}
+	var one time.Duration
+	for i, j := range jobs {
+		r := rs[i]
+		switch {
+		case j.name == "peerdedup":
+			if i == 0 {
+				ref = r.wall
+			}
+			line(j.label, 1, r, 0)
+			fmt.Fprintf(os.Stderr, "%s\n", r.stderr)
+			continue
+		case j.procs == 1:
+			one = r.wall
+			line(j.label, j.procs, r, 0)
+		default:
+			line(j.label, j.procs, r, one)
+		}
+		fmt.Fprintf(os.Stderr, "%s GOMAXPROCS=%d: %.2fs\n", j.label, j.procs, r.wall.Seconds())
 	}
 	fmt.Println()
 	return nil
@@ -434,14 +455,16 @@ func growth(o *options, docs []corpus.Doc) error {
 		cmds = append(cmds, "cluster")
 	}
 	for _, c := range cmds {
-		var rs [2]procResult
-		for i, in := range []string{base, grown} {
-			r, err := bestProc(o, 1, "storyclust", c, "-quiet", "-fields", "id=doc_id", in)
-			if err != nil {
-				return err
-			}
-			rs[i] = r
-			fmt.Fprintf(os.Stderr, "growth storyclust %s %s: %.2fs\n", c, filepath.Base(in), r.wall.Seconds())
+		var jobs []procJob
+		for _, in := range []string{base, grown} {
+			jobs = append(jobs, procJob{label: filepath.Base(in), procs: 1, name: "storyclust", args: []string{c, "-quiet", "-fields", "id=doc_id", in}})
+		}
+		rs, err := bestProcs(o, jobs)
+		if err != nil {
+			return err
+		}
+		for i, j := range jobs {
+			fmt.Fprintf(os.Stderr, "growth storyclust %s %s: %.2fs\n", c, j.label, rs[i].wall.Seconds())
 		}
 		n0, n1 := len(docs), len(docs)*o.grow
 		for i, r := range rs {
