@@ -29,6 +29,21 @@ func randomSet(rng *rand.Rand, n int, common []uint64, share float64) []uint64 {
 	return slices.Compact(s)
 }
 
+// countIn returns the set of b's values and how many of a's are in it.
+func countIn[T comparable](a, b []T) (map[T]bool, int) {
+	in := map[T]bool{}
+	for _, x := range b {
+		in[x] = true
+	}
+	n := 0
+	for _, x := range a {
+		if in[x] {
+			n++
+		}
+	}
+	return in, n
+}
+
 func TestGallopIntersect(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
 	for _, c := range []struct{ na, nb int }{
@@ -39,31 +54,13 @@ func TestGallopIntersect(t *testing.T) {
 				common := randomSet(rng, max(c.na, c.nb), nil, 0)
 				a := randomSet(rng, c.na, common, share)
 				b := randomSet(rng, c.nb, common, share)
-				in := map[uint64]bool{}
-				for _, x := range b {
-					in[x] = true
-				}
-				want := 0
-				for _, x := range a {
-					if in[x] {
-						want++
-					}
-				}
+				_, want := countIn(a, b)
 				assert.Equal(t, want, gallopIntersect(a, b), "share %v", share)
 				if len(a) > 0 {
 					assert.Equal(t, similarity.Containment(a, b), float64(gallopIntersect(a, b))/float64(len(a)))
 					// contains compares the top 32 bits, as doc.dup holds them.
 					a32, b32 := slices.Compact(narrow(a)), slices.Compact(narrow(b))
-					in32 := map[uint32]bool{}
-					for _, x := range b32 {
-						in32[x] = true
-					}
-					want32 := 0
-					for _, x := range a32 {
-						if in32[x] {
-							want32++
-						}
-					}
+					in32, want32 := countIn(a32, b32)
 					for _, th := range []float64{0, 0.2, 0.5, 0.8, 1} {
 						var sc verifyScratch
 						found := sc.contains(a32, b32, th)
