@@ -218,8 +218,6 @@ func (p *Pipeline) storyEdges(docs []doc, idx []int) []cluster.Edge {
 	for _, ix := range blocks {
 		ix.finish()
 	}
-	// Whether a query can sum the undated docs' postings without noting
-	// which were hit (see below): unless the floor is below 2·10⁻⁶.
 	// Query each doc's whole vector against the prefixes of the docs
 	// numbered before it. Each chunk of docs fills its own slots of out.
 	out := make([][]cluster.Edge, n)
