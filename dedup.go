@@ -607,18 +607,22 @@ func (sc *verifyScratch) paragraphsFound(long []uint32, threshold float64) float
 	return float64(n) / float64(len(sc.sizes))
 }
 
-// setDup sets d.dup, and with o.full d.full, from d's shingles sc.shingles
-// (which it reorders), and with o.keys signs them: a doc with at least
+// setDup sets d's duplicate-tier sets from its shingles sc.shingles (which it
+// reorders): with o.full d.full, and with o.keys d.dup, and signs them: a
+// doc with at least
 // DupMinShingles shingles gets the LSH band keys of its MinHash signature in
 // o.keys (Bands of them). A doc without a signature, and a band without a
 // value, has key 0. The signature is of the full 64-bit hashes.
 func (p *Pipeline) setDup(d *doc, sc *setScratch, o analyzeOpt) {
 	set := sortedSet(sc.shingles, sc)
-	if o.keys != nil && len(set) >= p.cfg.DupMinShingles {
-		sc.sig = p.dupSigner.Sign(sc.sig[:0], set)
-		bandKeysAt(o.keys, sc.sig, p.dupLSH.Rows)
+	if o.keys != nil {
+		// A batch: it verifies its candidate pairs by d.dup.
+		if len(set) >= p.cfg.DupMinShingles {
+			sc.sig = p.dupSigner.Sign(sc.sig[:0], set)
+			bandKeysAt(o.keys, sc.sig, p.dupLSH.Rows)
+		}
+		d.dup = narrow(set)
 	}
-	d.dup = narrow(set)
 	if o.full {
 		d.full = slices.Clone(set)
 	}

@@ -270,11 +270,13 @@ func (p *Pipeline) analyze(ctx context.Context, sorted []Article, order []int, t
 	return warnings, nil
 }
 
-// analyzeOpt says what analyzeOne derives beyond d.dup and d.length.
+// analyzeOpt says what analyzeOne derives beyond d.length.
 type analyzeOpt struct {
-	stories bool     // the story features, d.tf
-	full    bool     // d.full
-	keys    []uint64 // if not nil, receives the doc's LSH band keys (see setDup)
+	stories bool // the story features, d.tf
+	full    bool // d.full
+	// keys, if not nil, receives the doc's LSH band keys, and d.dup is set
+	// (a batch's duplicate tier; see setDup).
+	keys []uint64
 }
 
 // forDoc is o for doc k of a batch whose keys o.keys holds, bands per doc.
