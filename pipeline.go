@@ -360,7 +360,10 @@ func (p *Pipeline) analyzeOne(d *doc, a *Article, input int, text string, toks [
 		for ; i < len(cs) && cs[i].h == h; i++ {
 			w += cs[i].w
 		}
-		d.tf = append(d.tf, term{h: h, w: 1 + math.Log(w)})
+		if w != 1 { // most terms occur once, unboosted: log 1 is 0
+			w = 1 + math.Log(w)
+		}
+		d.tf = append(d.tf, term{h: h, w: w})
 	}
 	sc.terms = cs
 	return toks
@@ -464,30 +467,34 @@ func (p *Pipeline) weighTerms(docs []doc, idx []int) {
 // tfidf returns the L2-normalized TF-IDF vectors of docs[idx], the document
 // frequencies counted over those docs alone.
 func (p *Pipeline) tfidf(docs []doc, idx []int) [][]term {
-	df := map[uint64]int{}
+	// Count each term's documents, then turn the count into the idf, so
+	// that the logarithm is taken once per distinct term.
+	w := map[uint64]float64{}
 	for _, k := range idx {
 		for _, t := range docs[k].tf {
-			df[t.h]++
+			w[t.h]++
 		}
 	}
 	n := float64(len(idx))
+	for h, df := range w {
+		w[h] = idf(n, df)
+	}
 	out := make([][]term, len(idx))
 	dedupParallel(len(idx), func() func(i int) {
 		return func(i int) {
-			out[i] = weigh(docs[idx[i]].tf, n, func(h uint64) int { return df[h] }, p.cfg.NameWeight)
+			out[i] = weigh(docs[idx[i]].tf, func(h uint64) float64 { return w[h] }, p.cfg.NameWeight)
 		}
 	})
 	return out
 }
 
-// weigh returns a copy of the term frequencies tf weighted by the idf of n
-// documents with document frequencies df, each part (content terms, names)
-// scaled by partScales.
-func weigh(tf []term, n float64, df func(h uint64) int, nameWeight float64) []term {
+// weigh returns a copy of the term frequencies tf weighted by each term's
+// idf, each part (content terms, names) scaled by partScales.
+func weigh(tf []term, idf func(h uint64) float64, nameWeight float64) []term {
 	ts := append([]term(nil), tf...)
 	var sq [2]float64
 	for i := range ts {
-		ts[i].w *= idf(n, float64(df(ts[i].h)))
+		ts[i].w *= idf(ts[i].h)
 		sq[ts[i].h&nameBit] += ts[i].w * ts[i].w
 	}
 	sc := partScales(sq, nameWeight)

@@ -166,7 +166,7 @@ func (p *Pipeline) WeighTerms(tf []Term, n int, df func(hash uint64) int) []Term
 	for i, t := range tf {
 		ts[i] = term{t.Hash, t.Weight}
 	}
-	ts = weigh(ts, float64(n), df, p.cfg.NameWeight)
+	ts = weigh(ts, func(h uint64) float64 { return idf(float64(n), float64(df(h))) }, p.cfg.NameWeight)
 	out := make([]Term, len(ts))
 	for i, t := range ts {
 		out[i] = Term{t.h, t.w}
