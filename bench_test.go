@@ -67,7 +67,7 @@ func newBenchState(b *testing.B, arts []Article) *benchState {
 	for k, i := range s.order {
 		s.sorted[k] = arts[i]
 	}
-	s.texts = cleanBatch(s.sorted, p.cfg.MinRepeat)
+	s.texts = cleanBatch(context.Background(), s.sorted, p.cfg.MinRepeat)
 	return s
 }
 
@@ -98,7 +98,7 @@ func BenchmarkStageClean(b *testing.B) {
 	benchSizesRun(b, func(b *testing.B, arts []Article, _ int64) {
 		s := newBenchState(b, arts)
 		for b.Loop() {
-			cleanBatch(s.sorted, s.p.cfg.MinRepeat)
+			cleanBatch(context.Background(), s.sorted, s.p.cfg.MinRepeat)
 		}
 	})
 }

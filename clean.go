@@ -1,6 +1,7 @@
 package storyclust
 
 import (
+	"context"
 	"runtime"
 	"slices"
 	"strings"
@@ -183,14 +184,20 @@ type cleanLine struct {
 // string (as the Index does, see stream_clean.go); FurnitureKeys and
 // CleanText, the string-keyed form, give the same result unless two keys
 // collide in 64 bits. The result does not depend on GOMAXPROCS.
-func cleanBatch(arts []Article, minRepeat int) []string {
+// Lines a Prefetcher split (see prefetchedFor) are taken from ctx.
+func cleanBatch(ctx context.Context, arts []Article, minRepeat int) []string {
 	lines := make([]hashedLines, len(arts))
 	dedupParallel(len(arts), func() func(i int) {
 		var buf []byte
 		return func(i int) {
+			if pre := prefetchedFor(ctx, &arts[i]); pre != nil {
+				lines[i] = pre.hl
+				return
+			}
 			buf = lines[i].split(&arts[i], buf)
 		}
 	})
+	releasePrefetched(ctx)
 	counts := countLines(lines)
 	out := make([]string, len(arts))
 	dedupParallel(len(arts), func() func(i int) {

@@ -1,6 +1,7 @@
 package storyclust
 
 import (
+	"context"
 	"strings"
 	"testing"
 	"unicode"
@@ -42,7 +43,7 @@ func TestCleanBatchRepeatedLines(t *testing.T) {
 		{ID: "3", Source: "site-a", Text: banner + "\n" + body("The election")},
 		{ID: "4", Source: "site-b", Text: banner + "\n" + body("Weather")},
 	}
-	out := cleanBatch(arts, 3)
+	out := cleanBatch(context.Background(), arts, 3)
 	for i := 0; i < 3; i++ {
 		assert.NotContains(t, out[i], "Subscribe", "site-a repeats the banner in 3 articles")
 	}
@@ -50,14 +51,14 @@ func TestCleanBatchRepeatedLines(t *testing.T) {
 
 	// Syndicated copies share all their lines: repetition must not empty them.
 	copies := []Article{{ID: "x", Text: wireBody}, {ID: "y", Text: wireBody}, {ID: "z", Text: wireBody}}
-	for i, s := range cleanBatch(copies, 3) {
+	for i, s := range cleanBatch(context.Background(), copies, 3) {
 		assert.Equal(t, strings.TrimSpace(wireBody), s, "copy %d", i)
 	}
 }
 
 func TestCleanSeeds(t *testing.T) {
 	arts := loadSeeds(t)
-	out := cleanBatch(arts, 3)
+	out := cleanBatch(context.Background(), arts, 3)
 	all := strings.Join(out, "\n")
 	for _, gone := range []string{"Your comment", "Related posts", "Latest news", "cookies", "Israeli soldiers", "Larijani"} {
 		assert.NotContains(t, all, gone)
@@ -139,7 +140,7 @@ func checkCleanBatch(t *testing.T, p *Pipeline, arts []Article) {
 			counts[k]++
 		}
 	}
-	got := cleanBatch(arts, p.cfg.MinRepeat)
+	got := cleanBatch(context.Background(), arts, p.cfg.MinRepeat)
 	for i := range arts {
 		want := p.CleanText(&arts[i], func(k string) int { return counts[k] })
 		assert.Equal(t, want, got[i], "article %s", arts[i].ID)

@@ -869,6 +869,7 @@ func (p *Pipeline) analyzeLines(ctx context.Context, sorted []Article, order []i
 			buf = lines[k].split(&sorted[k], buf)
 		}
 	})
+	releasePrefetched(ctx)
 	if ctx.Err() != nil {
 		return
 	}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"runtime"
 	"slices"
 	"testing"
 
@@ -112,10 +113,13 @@ func TestSortTermsStable(t *testing.T) {
 	}
 }
 
-// TestPrefetcherSameResult: Dedup through a Prefetcher gives the result of
-// Pipeline.Dedup, whether an article was prefetched, prefetched with other
-// content (then ignored), or not prefetched at all.
+// TestPrefetcherSameResult: Dedup and Run through a Prefetcher give the
+// results of Pipeline.Dedup and Pipeline.Run, whether an article was
+// prefetched, prefetched with other content (then ignored), or not
+// prefetched at all.
 func TestPrefetcherSameResult(t *testing.T) {
+	// A Prefetcher does nothing on one CPU.
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(max(2, runtime.GOMAXPROCS(0))))
 	arts := loadAllSidesArticles(t, 600)
 	// Plant duplicates so that the result is not trivial.
 	for i := 0; i < 100; i += 2 {
@@ -124,34 +128,47 @@ func TestPrefetcherSameResult(t *testing.T) {
 	}
 	p, err := New(Config{})
 	require.NoError(t, err)
-	want, err := p.Dedup(context.Background(), arts)
-	require.NoError(t, err)
-	dups := 0
-	for _, a := range want.Assignments {
-		if a.DuplicateOf != "" {
-			dups++
-		}
-	}
-	require.GreaterOrEqual(t, dups, 50)
+	for _, tc := range []struct {
+		name string
+		run  func(context.Context, []Article) (*Result, error)
+		via  func(*Prefetcher) func(context.Context, []Article) (*Result, error)
+	}{
+		{"Dedup", p.Dedup, func(f *Prefetcher) func(context.Context, []Article) (*Result, error) { return f.Dedup }},
+		{"Run", p.Run, func(f *Prefetcher) func(context.Context, []Article) (*Result, error) { return f.Run }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			want, err := tc.run(context.Background(), arts)
+			require.NoError(t, err)
+			dups := 0
+			for _, a := range want.Assignments {
+				if a.DuplicateOf != "" {
+					dups++
+				}
+			}
+			require.GreaterOrEqual(t, dups, 50)
 
-	pf := p.NewPrefetcher()
-	for i := range arts {
-		switch {
-		case i%7 == 0: // not prefetched
-		case i%11 == 0: // prefetched with other content
-			a := arts[i]
-			a.Text = arts[(i+1)%len(arts)].Text
-			pf.Add(&a)
-		default:
-			pf.Add(&arts[i])
-		}
+			pf := p.NewPrefetcher()
+			for i := range arts {
+				switch {
+				case i%7 == 0: // not prefetched
+				case i%11 == 0: // prefetched with other content
+					a := arts[i]
+					a.Text = arts[(i+1)%len(arts)].Text
+					pf.Add(&a)
+				default:
+					pf.Add(&arts[i])
+				}
+			}
+			pf.wg.Wait()
+			require.Greater(t, len(pf.done), len(arts)/2, "articles prefetched")
+			got, err := tc.via(pf)(context.Background(), arts)
+			require.NoError(t, err)
+			require.Equal(t, want, got)
+			got, err = tc.via(p.NewPrefetcher())(context.Background(), arts)
+			require.NoError(t, err)
+			require.Equal(t, want, got, "a Prefetcher without Add")
+		})
 	}
-	got, err := pf.Dedup(context.Background(), arts)
-	require.NoError(t, err)
-	require.Equal(t, want, got)
-	got, err = p.NewPrefetcher().Dedup(context.Background(), arts)
-	require.NoError(t, err)
-	require.Equal(t, want, got, "a Prefetcher without Add")
 }
 
 // TestDupSigners runs the duplicate benchmark's target batch with each

@@ -1,6 +1,7 @@
 package storyclust
 
 import (
+	"context"
 	"fmt"
 	"math/rand/v2"
 	"slices"
@@ -140,7 +141,7 @@ func TestVerifyPairsMatchesAllPairs(t *testing.T) {
 			p, err := New(Config{})
 			require.NoError(t, err)
 			slices.SortFunc(arts, func(a, b Article) int { return strings.Compare(a.ID, b.ID) })
-			texts := cleanBatch(arts, p.cfg.MinRepeat)
+			texts := cleanBatch(context.Background(), arts, p.cfg.MinRepeat)
 			docs := make([]doc, len(arts))
 			keys := make([]uint64, len(docs)*p.dupLSH.Bands)
 			opt := analyzeOpt{full: true, keys: keys}

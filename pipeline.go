@@ -167,7 +167,7 @@ func (p *Pipeline) process(ctx context.Context, arts []Article, stories, full bo
 	p.progress("clean", 0, len(arts))
 	var texts []string // Dedup cleans by line in analyze
 	if stories {
-		texts = cleanBatch(sorted, p.cfg.MinRepeat)
+		texts = cleanBatch(ctx, sorted, p.cfg.MinRepeat)
 	}
 	b.docs = make([]doc, len(sorted))
 	b.keys = make([]uint64, len(sorted)*p.dupLSH.Bands)

@@ -7,19 +7,22 @@ import (
 	"sync"
 )
 
-// Prefetcher does per-article work of Dedup (splitting the text into lines
-// and hashing them for furniture removal) on background goroutines while
-// the caller is still gathering the batch, so that reading input overlaps
-// with analysis. The batch-wide steps (which lines repeat, candidates,
-// verification) wait for Prefetcher.Dedup. `storyclust dedup` uses one: on
-// the 20,000 AllSides articles (bench/cmd/peers, same run, 2 cores) it took
-// the 2-core speed-up over one core from 1.51x to 1.70x, one core unchanged
-// (3.42 s and 3.45 s).
+// Prefetcher does per-article work of Dedup and Run (splitting the text
+// into lines and hashing them for furniture removal) on background
+// goroutines while the caller is still gathering the batch, so that reading
+// input overlaps with analysis. The batch-wide steps (which lines repeat,
+// candidates, verification, stories) wait for Prefetcher.Dedup or
+// Prefetcher.Run. `storyclust dedup` uses one: on the 20,000 AllSides
+// articles (bench/cmd/peers, same run, 2 cores) it took the 2-core speed-up
+// over one core from 1.51x to 1.70x, one core unchanged (3.42 s and 3.45 s).
+// `storyclust cluster` and `eval` use one too: on 2 cores, cluster took
+// 3.96-4.14 s against 4.13-4.36 s without (alternating runs).
 //
-// Results do not depend on it: Dedup reuses the work done for an article
-// only if the article it is given has the same ID, Text, Source and Lang,
-// and does the rest itself. Add and Dedup must not be called concurrently
-// with each other; after Dedup the Prefetcher is empty and can be reused.
+// Results do not depend on it: Dedup and Run reuse the work done for an
+// article only if the article they are given has the same ID, Text, Source
+// and Lang, and do the rest themselves. Add and Dedup or Run must not be
+// called concurrently with each other; after Dedup or Run the Prefetcher is
+// empty and can be reused.
 type Prefetcher struct {
 	p       *Pipeline
 	pending []Article     // added, not yet handed to a goroutine
@@ -51,8 +54,13 @@ func (p *Pipeline) NewPrefetcher() *Prefetcher {
 // Add queues the work for a copy of a. Every prefetchBatch articles it
 // starts a goroutine on them, waiting while GOMAXPROCS are at work. The
 // goroutines end when their articles are done, so a Prefetcher that is
-// dropped without Dedup leaks nothing.
+// dropped without Dedup leaks nothing. With one CPU (GOMAXPROCS 1) there
+// is nothing to overlap, and Add does nothing: in `storyclust cluster` on
+// one core the work ahead cost ~2% (alternating runs).
 func (f *Prefetcher) Add(a *Article) {
+	if cap(f.sem) == 1 {
+		return
+	}
 	f.pending = append(f.pending, *a)
 	if len(f.pending) < prefetchBatch {
 		return
@@ -79,10 +87,22 @@ func (f *Prefetcher) Add(a *Article) {
 // Dedup waits for the work in flight and returns p.Dedup(ctx, arts). The
 // articles still queued are left to Dedup.
 func (f *Prefetcher) Dedup(ctx context.Context, arts []Article) (*Result, error) {
+	return f.p.Dedup(f.take(ctx), arts)
+}
+
+// Run waits for the work in flight and returns p.Run(ctx, arts). The
+// articles still queued are left to Run.
+func (f *Prefetcher) Run(ctx context.Context, arts []Article) (*Result, error) {
+	return f.p.Run(f.take(ctx), arts)
+}
+
+// take waits for the work in flight, empties f, and returns ctx carrying
+// the work done.
+func (f *Prefetcher) take(ctx context.Context) context.Context {
 	f.wg.Wait()
 	done := f.done
 	f.done, f.pending = map[string]*prefetched{}, nil
-	return f.p.Dedup(context.WithValue(ctx, prefetchKey{}, done), arts)
+	return context.WithValue(ctx, prefetchKey{}, done)
 }
 
 // prefetch does the batch-independent work for a.
@@ -101,6 +121,14 @@ func prefetchedFor(ctx context.Context, a *Article) *prefetched {
 		return nil
 	}
 	return e
+}
+
+// releasePrefetched drops the work in ctx once its lines have been taken,
+// so that the batch's later steps do not keep it alive.
+func releasePrefetched(ctx context.Context) {
+	if m, _ := ctx.Value(prefetchKey{}).(map[string]*prefetched); m != nil {
+		clear(m)
+	}
 }
 
 // hasMarkup reports whether a kept line of hl holds a '<' (see

@@ -184,8 +184,8 @@ func runContext(ctx context.Context, args []string, stdin io.Reader, stdout, std
 
 	rd := &reader{fields: fields, gold: o.gold, layouts: o.layouts, skipBad: o.skipBad, maxLine: o.maxBytes, stderr: stderr,
 		ids: map[string]string{}, progress: prog.read}
-	pf := p.NewPrefetcher() // dedup: analysis overlaps reading
-	if cmd == "dedup" && !o.index.enabled() {
+	pf := p.NewPrefetcher() // analysis overlaps reading
+	if cmd != "explain" && !o.index.enabled() {
 		rd.prefetch = pf.Add
 	}
 	files := fs.Args()
@@ -239,7 +239,7 @@ func runContext(ctx context.Context, args []string, stdin io.Reader, stdout, std
 	case cmd == "dedup":
 		res, err = pf.Dedup(ctx, arts)
 	default:
-		res, err = p.Run(ctx, arts)
+		res, err = pf.Run(ctx, arts)
 	}
 	prog.finish()
 	if err != nil {
