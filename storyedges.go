@@ -197,26 +197,47 @@ func (p *Pipeline) storyEdges(docs []doc, idx []int) []cluster.Edge {
 			prefix[i], rest[i], buf = indexedTerms(docs[idx[pos[i]]].terms, floor*restShare, buf)
 		}
 	})
-	// Count each index's postings by term, then fill them in, by doc.
-	for i, k := range pos {
-		ts, ix := docs[idx[k]].terms, indexOf(i)
-		for _, j := range prefix[i] {
-			ix.count(ts[j].h)
+	// Each index covers a run of consecutive numbers (the undated docs,
+	// then each block's): build each by counting its postings by term,
+	// then filling them in by doc. (Building them on both CPUs was slower
+	// than on one: 0.44-0.69 s against 0.31-0.41 s.)
+	type span struct {
+		ix     *termIndex
+		lo, hi int
+	}
+	var spans []span
+	for i := 0; i < n; {
+		ix, j := indexOf(i), i+1
+		for j < n && indexOf(j) == ix {
+			j++
 		}
+		spans = append(spans, span{ix, i, j})
+		i = j
 	}
-	undatedIndex.layout()
-	for _, ix := range blocks {
-		ix.layout()
-	}
-	for i, k := range pos {
-		ts, ix := docs[idx[k]].terms, indexOf(i)
-		for _, j := range prefix[i] {
-			ix.add(ts[j].h, newPosting(int32(i), ts[j].w))
+	var ids []int32 // each posting's term number, in order
+	for _, sp := range spans {
+		m := 0
+		for i := sp.lo; i < sp.hi; i++ {
+			m += len(prefix[i])
 		}
-	}
-	undatedIndex.finish()
-	for _, ix := range blocks {
-		ix.finish()
+		ids = slices.Grow(ids[:0], m)
+		for i := sp.lo; i < sp.hi; i++ {
+			ts := docs[idx[pos[i]]].terms
+			for _, j := range prefix[i] {
+				ids = append(ids, sp.ix.count(ts[j].h))
+			}
+		}
+		next := sp.ix.layout()
+		k := 0
+		for i := sp.lo; i < sp.hi; i++ {
+			ts := docs[idx[pos[i]]].terms
+			for _, j := range prefix[i] {
+				id := ids[k]
+				k++
+				sp.ix.post[next[id]] = newPosting(int32(i), ts[j].w)
+				next[id]++
+			}
+		}
 	}
 	// Query each doc's whole vector against the prefixes of the docs
 	// numbered before it. Each chunk of docs fills its own slots of out.
@@ -307,8 +328,8 @@ func newPosting(doc int32, w float64) posting {
 // termIndex is an inverted index of term hashes for storyEdges: an
 // open-addressing hash table of the terms, at most half full, each slot
 // with the range of its term's postings in one array, in the order they
-// were added. It is built in three steps: count every posting, layout, add
-// every posting in the same order, finish.
+// were added. It is built in two steps: count every posting (which numbers
+// the terms), then layout, which says where each term's postings go.
 type termIndex struct {
 	slots []termSlot
 	shift uint
@@ -317,7 +338,7 @@ type termIndex struct {
 }
 
 // termSlot is a term and its postings, post[start:start+n]; n is 0 for an
-// empty slot. While postings are added, start is where the next one goes.
+// empty slot. While postings are counted, start is the term's number.
 type termSlot struct {
 	h        uint64
 	start, n int32
@@ -333,8 +354,9 @@ func (x *termIndex) slot(h uint64) int {
 	return i
 }
 
-// count notes one more posting of term h.
-func (x *termIndex) count(h uint64) {
+// count notes one more posting of term h and returns the term's number:
+// the terms are numbered from 0 in the order they are first counted.
+func (x *termIndex) count(h uint64) int32 {
 	if 2*(x.used+1) > len(x.slots) {
 		old := x.slots
 		size := max(64, 2*len(old))
@@ -348,34 +370,36 @@ func (x *termIndex) count(h uint64) {
 	}
 	s := &x.slots[x.slot(h)]
 	if s.n == 0 {
-		s.h = h
+		s.h, s.start = h, int32(x.used)
 		x.used++
 	}
 	s.n++
+	return s.start
 }
 
-// layout gives each term its range of postings, once all are counted.
-func (x *termIndex) layout() {
+// layout gives each term its range of postings, once all are counted, and
+// returns where the first posting of each term (by number) goes in post.
+// Filling them in by these positions, each incremented as it is used,
+// needs no lookup in the table.
+func (x *termIndex) layout() []int32 {
+	next := make([]int32, x.used)
+	for _, s := range x.slots {
+		if s.n != 0 {
+			next[s.start] = s.n
+		}
+	}
 	total := int32(0)
+	for id, c := range next {
+		next[id] = total
+		total += c
+	}
 	for i := range x.slots {
-		x.slots[i].start = total
-		total += x.slots[i].n
+		if s := &x.slots[i]; s.n != 0 {
+			s.start = next[s.start]
+		}
 	}
 	x.post = make([]posting, total)
-}
-
-// add stores the next posting of term h.
-func (x *termIndex) add(h uint64, p posting) {
-	s := &x.slots[x.slot(h)]
-	x.post[s.start] = p
-	s.start++
-}
-
-// finish ends the adding.
-func (x *termIndex) finish() {
-	for i := range x.slots {
-		x.slots[i].start -= x.slots[i].n
-	}
+	return next
 }
 
 // lookup returns the postings of term h (nil for a nil x).
