@@ -67,6 +67,104 @@ func TestStoryEdgesExact(t *testing.T) {
 	}
 }
 
+// TestStoryEdgesRestBound checks the search against brute force on vectors
+// built so that the unindexed terms matter: "light" docs (undated, so
+// indexed first) put a rest just under the limit on 20 shared terms, and
+// "heavy" docs put most of their weight on those same terms. Their cosine
+// is then the indexed dot product plus up to the whole rest, and the test
+// requires pairs that are edges only because the bound adds all of it
+// (half would miss them).
+func TestStoryEdgesRestBound(t *testing.T) {
+	p := mustNew(t, Config{})
+	floor := p.edgeFloor()
+	rng := rand.New(rand.NewPCG(3, 4))
+	hash := map[int]uint64{}
+	h := func(id int) uint64 {
+		if _, ok := hash[id]; !ok {
+			hash[id] = rng.Uint64() &^ nameBit
+		}
+		return hash[id]
+	}
+	vector := func(ws map[int]float64) []term {
+		var ts []term
+		norm := 0.0
+		for id, w := range ws {
+			ts = append(ts, term{h(id), w})
+			norm += w * w
+		}
+		for i := range ts {
+			ts[i].w /= math.Sqrt(norm)
+		}
+		slices.SortFunc(ts, func(a, b term) int { return cmp.Compare(a.h, b.h) })
+		return ts
+	}
+	const pool, light = 30, 20 // shared heavy terms; light terms 1000...
+	base := time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC)
+	var docs []doc
+	for range 60 { // light docs: 5 heavy terms, a rest of norm ~0.05
+		ws := map[int]float64{}
+		for range 5 {
+			ws[rng.IntN(pool)] = 0.5 + rng.Float64()
+		}
+		sq := 0.0
+		for _, w := range ws {
+			sq += w * w
+		}
+		r := 0.98 * restShare * floor // the rest's share of the norm
+		for l := range light {
+			ws[1000+l] = math.Sqrt(sq*r*r/(1-r*r)/light) * (0.9 + 0.2*rng.Float64())
+		}
+		docs = append(docs, doc{terms: vector(ws)})
+	}
+	for i := range 60 { // heavy docs: most weight on the light terms
+		ws := map[int]float64{}
+		for l := range light {
+			ws[1000+l] = 0.2 * (0.9 + 0.2*rng.Float64())
+		}
+		for range 1 + rng.IntN(3) {
+			ws[rng.IntN(pool)] = 0.05 + 0.3*rng.Float64()
+		}
+		docs = append(docs, doc{terms: vector(ws), published: base.Add(time.Duration(i) * time.Hour)})
+	}
+	idx := make([]int, len(docs))
+	for i := range idx {
+		idx[i] = i
+	}
+	got := p.storyEdges(docs, idx)
+	var want []cluster.Edge
+	critical := 0
+	for j := range docs {
+		for i := 0; i < j; i++ {
+			s := p.storySim(&docs[i], &docs[j])
+			if s < floor {
+				continue
+			}
+			want = append(want, cluster.Edge{A: i, B: j, Sim: s})
+			if j < 60 || i >= 60 {
+				continue
+			}
+			// i is light, indexed before j: is the pair an edge only by
+			// the whole rest?
+			prefix, rest, _ := indexedTerms(docs[i].terms, floor*restShare, nil)
+			var ix []term
+			for _, k := range prefix {
+				ix = append(ix, docs[i].terms[k])
+			}
+			if cosine(ix, docs[j].terms)+rest/2 < floor {
+				critical++
+			}
+		}
+	}
+	t.Logf("critical %d of %d edges", critical, len(want))
+	require.Positive(t, critical, "pairs that need the whole rest")
+	require.Equal(t, len(want), len(got), "edge count")
+	for k := range want {
+		require.Equal(t, want[k].A, got[k].A)
+		require.Equal(t, want[k].B, got[k].B)
+		require.InDelta(t, want[k].Sim, got[k].Sim, 1e-12)
+	}
+}
+
 func TestPartScales(t *testing.T) {
 	for _, tc := range []struct {
 		sq   [2]float64
