@@ -233,11 +233,12 @@ func (r *reader) readChunks(br *bufio.Reader, work, ordered chan<- *lineChunk, s
 	defer close(work)
 	const maxLines, maxBytes = 256, 1 << 20
 	line := 0
+	var arena lineArena
 	for {
 		c := &lineChunk{done: make(chan struct{})}
 		size, last := 0, false
 		for len(c.lines) < maxLines && size < maxBytes {
-			b, err := readLine(br, r.maxLine)
+			b, err := readLine(br, r.maxLine, &arena)
 			if len(b) == 0 && err == io.EOF {
 				last = true
 				break
@@ -285,8 +286,10 @@ func (r *reader) parseChunk(display string, c *lineChunk) {
 var errLineTooLong = errors.New("line too long")
 
 // readLine returns the next line without its newline, reading at most max
-// bytes of it; a longer line is consumed and reported as errLineTooLong.
-func readLine(br *bufio.Reader, max int) ([]byte, error) {
+// bytes of it; a longer line is consumed and reported as errLineTooLong. A
+// line that fits in br's buffer is copied into a; a longer one is returned
+// in the memory it was gathered in.
+func readLine(br *bufio.Reader, max int, a *lineArena) ([]byte, error) {
 	var buf []byte
 	for {
 		chunk, err := br.ReadSlice('\n')
@@ -300,13 +303,20 @@ func readLine(br *bufio.Reader, max int) ([]byte, error) {
 			}
 			return []byte{'x'}, errLineTooLong
 		}
-		buf = append(buf, chunk...)
 		if err == bufio.ErrBufferFull {
+			buf = append(buf, chunk...)
 			continue
 		}
-		buf = bytes.TrimSuffix(buf, []byte("\n"))
-		buf = bytes.TrimSuffix(buf, []byte("\r"))
-		return buf, err
+		line := chunk
+		if buf != nil {
+			line = append(buf, chunk...)
+		}
+		line = bytes.TrimSuffix(line, []byte("\n"))
+		line = bytes.TrimSuffix(line, []byte("\r"))
+		if buf == nil {
+			line = a.copy(line)
+		}
+		return line, err
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"strings"
 	"testing"
 	"time"
@@ -58,7 +59,7 @@ func TestReadLineLimits(t *testing.T) {
 	br := bufio.NewReaderSize(strings.NewReader(in), 16)
 	var got []string
 	for {
-		b, err := readLine(br, 100)
+		b, err := readLine(br, 100, &lineArena{})
 		if err == errLineTooLong {
 			got = append(got, "<too long>")
 			continue
@@ -152,4 +153,35 @@ func TestReadFieldTwice(t *testing.T) {
 	assert.Equal(t, want, r.records[0].gold)
 	assert.Equal(t, "plain", r.records[1].art.Text)
 	assert.Equal(t, "plain", r.records[1].gold)
+}
+
+// TestLineArena: lines copied into the arena keep their bytes while more
+// are copied, across blocks, and cannot be appended to in place; a line
+// too long for it goes to the heap.
+func TestLineArena(t *testing.T) {
+	var a lineArena
+	rng := rand.New(rand.NewPCG(1, 2))
+	var want [][]byte
+	var got [][]byte
+	total := 0
+	for total < 2*arenaBlock+arenaBlock/2 {
+		b := make([]byte, 1+rng.IntN(arenaBlock/16))
+		for i := range b {
+			b[i] = byte(rng.Uint32())
+		}
+		c := a.copy(b)
+		require.Equal(t, len(c), cap(c))
+		want, got = append(want, b), append(got, c)
+		total += len(b)
+	}
+	for i := range want {
+		require.True(t, bytes.Equal(want[i], got[i]), "line %d", i)
+	}
+	grown := append(got[0], 'x')
+	require.True(t, bytes.Equal(want[1], got[1]), "appending to a line left the next alone")
+	require.Equal(t, byte('x'), grown[len(grown)-1])
+
+	long := bytes.Repeat([]byte("z"), arenaBlock/16+1)
+	c := a.copy(long)
+	require.Equal(t, long, c)
 }
