@@ -134,9 +134,9 @@ func BenchmarkStageDuplicates(b *testing.B) {
 	})
 }
 
-// BenchmarkStageStories measures the story tier: TF-IDF weighting, LSH
-// candidates over the top terms, cosine similarities and agglomerative
-// clustering (Pipeline.stories).
+// BenchmarkStageStories measures the story tier: TF-IDF weighting, the
+// exact all-pairs search for the pairs above the story floor (storyEdges)
+// and agglomerative clustering (Pipeline.stories).
 func BenchmarkStageStories(b *testing.B) {
 	benchSizesRun(b, func(b *testing.B, arts []Article, _ int64) {
 		s := newBenchState(b, arts)
