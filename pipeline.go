@@ -469,20 +469,20 @@ func (p *Pipeline) weighTerms(docs []doc, idx []int) {
 func (p *Pipeline) tfidf(docs []doc, idx []int) [][]term {
 	// Count each term's documents, then turn the count into the idf, so
 	// that the logarithm is taken once per distinct term.
-	w := map[uint64]float64{}
+	idfs := map[uint64]float64{}
 	for _, k := range idx {
 		for _, t := range docs[k].tf {
-			w[t.h]++
+			idfs[t.h]++
 		}
 	}
 	n := float64(len(idx))
-	for h, df := range w {
-		w[h] = idf(n, df)
+	for h, df := range idfs {
+		idfs[h] = idf(n, df)
 	}
 	out := make([][]term, len(idx))
 	dedupParallel(len(idx), func() func(i int) {
 		return func(i int) {
-			out[i] = weigh(docs[idx[i]].tf, func(h uint64) float64 { return w[h] }, p.cfg.NameWeight)
+			out[i] = weigh(docs[idx[i]].tf, func(h uint64) float64 { return idfs[h] }, p.cfg.NameWeight)
 		}
 	})
 	return out

@@ -54,9 +54,10 @@ func (p *Pipeline) NewPrefetcher() *Prefetcher {
 // Add queues the work for a copy of a. Every prefetchBatch articles it
 // starts a goroutine on them, waiting while GOMAXPROCS are at work. The
 // goroutines end when their articles are done, so a Prefetcher that is
-// dropped without Dedup leaks nothing. With one CPU (GOMAXPROCS 1) there
-// is nothing to overlap, and Add does nothing: in `storyclust cluster` on
-// one core the work ahead cost ~2% (alternating runs).
+// dropped without Dedup leaks nothing. If GOMAXPROCS was 1 when the
+// Prefetcher was made, there is nothing to overlap, and Add does nothing:
+// in `storyclust cluster` on one core the work ahead cost ~2% (alternating
+// runs).
 func (f *Prefetcher) Add(a *Article) {
 	if cap(f.sem) == 1 {
 		return
