@@ -130,14 +130,14 @@ func TestPrefetcherSameResult(t *testing.T) {
 	require.NoError(t, err)
 	for _, tc := range []struct {
 		name string
-		run  func(context.Context, []Article) (*Result, error)
-		via  func(*Prefetcher) func(context.Context, []Article) (*Result, error)
+		run  func(*Pipeline, context.Context, []Article) (*Result, error)
+		via  func(*Prefetcher, context.Context, []Article) (*Result, error)
 	}{
-		{"Dedup", p.Dedup, func(f *Prefetcher) func(context.Context, []Article) (*Result, error) { return f.Dedup }},
-		{"Run", p.Run, func(f *Prefetcher) func(context.Context, []Article) (*Result, error) { return f.Run }},
+		{"Dedup", (*Pipeline).Dedup, (*Prefetcher).Dedup},
+		{"Run", (*Pipeline).Run, (*Prefetcher).Run},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			want, err := tc.run(context.Background(), arts)
+			want, err := tc.run(p, context.Background(), arts)
 			require.NoError(t, err)
 			dups := 0
 			for _, a := range want.Assignments {
@@ -161,10 +161,10 @@ func TestPrefetcherSameResult(t *testing.T) {
 			}
 			pf.wg.Wait()
 			require.Greater(t, len(pf.done), len(arts)/2, "articles prefetched")
-			got, err := tc.via(pf)(context.Background(), arts)
+			got, err := tc.via(pf, context.Background(), arts)
 			require.NoError(t, err)
 			require.Equal(t, want, got)
-			got, err = tc.via(p.NewPrefetcher())(context.Background(), arts)
+			got, err = tc.via(p.NewPrefetcher(), context.Background(), arts)
 			require.NoError(t, err)
 			require.Equal(t, want, got, "a Prefetcher without Add")
 		})
