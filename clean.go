@@ -2,6 +2,7 @@ package storyclust
 
 import (
 	"context"
+	"iter"
 	"runtime"
 	"slices"
 	"strings"
@@ -188,13 +189,13 @@ type cleanLine struct {
 func cleanBatch(ctx context.Context, arts []Article, minRepeat int) []string {
 	lines := make([]hashedLines, len(arts))
 	dedupParallel(len(arts), func() func(i int) {
-		var buf []byte
+		var sc splitScratch
 		return func(i int) {
 			if pre := prefetchedFor(ctx, &arts[i]); pre != nil {
 				lines[i] = pre.hl
 				return
 			}
-			buf = lines[i].split(&arts[i], buf)
+			lines[i].split(&arts[i], &sc)
 		}
 	})
 	releasePrefetched(ctx)
@@ -202,50 +203,84 @@ func cleanBatch(ctx context.Context, arts []Article, minRepeat int) []string {
 	out := make([]string, len(arts))
 	dedupParallel(len(arts), func() func(i int) {
 		return func(i int) {
-			out[i] = lines[i].clean(counts, minRepeat)
+			out[i] = lines[i].clean(arts[i].Text, counts, minRepeat)
 		}
 	})
 	return out
 }
 
-// hashedLines is an article's text split into non-empty trimmed lines, for
-// cleanBatch.
+// hashedLines is an article's text split into non-empty trimmed lines (as
+// textLines yields them), for cleanBatch and analyzeLines: each line's word
+// count and hash, not its text, which textLines gives again from the
+// article's text. Every article is split before any is analyzed, so this
+// is held for all at once: 8 bytes a line and 8 for each distinct hash, where
+// a line that kept its string and hash took 32 and 8.
 type hashedLines struct {
 	lines []hashedLine
 	uniq  []uint64 // sorted unique hashes of the lines that are not furniture
 }
 
 type hashedLine struct {
-	text  string
-	hash  uint64 // hash of (source, key)
-	words int32  // words of the key
-	drop  bool   // furniture by its content
+	u     int32 // the line's hash, of (source, key), is uniq[u]; -1 for furniture
+	words int32 // words of the key
 }
 
-// split fills hl from a's text; buf is scratch space, returned for reuse.
-func (hl *hashedLines) split(a *Article, buf []byte) []byte {
+// splitScratch is scratch space for split, reused from one call to the next.
+type splitScratch struct {
+	key    []byte
+	hashes []uint64 // each line's hash
+}
+
+// textLines yields the non-empty lines of text, trimmed.
+func textLines(text string) iter.Seq[string] {
+	return func(yield func(string) bool) {
+		for raw := range strings.Lines(text) {
+			if line := strings.TrimSpace(raw); line != "" && !yield(line) {
+				return
+			}
+		}
+	}
+}
+
+// split fills hl from a's text.
+func (hl *hashedLines) split(a *Article, sc *splitScratch) {
 	src := shingle.HashString(0x6c696e6573, strings.ToLower(strings.TrimSpace(a.Source)))
 	n := strings.Count(a.Text, "\n") + 1
 	hl.lines = make([]hashedLine, 0, n)
-	for raw := range strings.Lines(a.Text) {
-		line := strings.TrimSpace(raw)
-		if line == "" {
-			continue
-		}
+	hs := sc.hashes[:0]
+	for line := range textLines(a.Text) {
 		var words int
-		buf, words = lineKeyWords(buf, line)
-		key := unsafe.String(unsafe.SliceData(buf), len(buf)) // not kept
-		l := hashedLine{text: line, words: int32(words), drop: isFurniture(line, key)}
-		if !l.drop {
-			l.hash = mix64(src*0x9e3779b185ebca87 + shingle.Hash(0, buf))
-			hl.uniq = append(hl.uniq, l.hash)
+		sc.key, words = lineKeyWords(sc.key, line)
+		key := unsafe.String(unsafe.SliceData(sc.key), len(sc.key)) // not kept
+		l := hashedLine{u: -1, words: int32(words)}
+		var h uint64
+		if !isFurniture(line, key) {
+			h = mix64(src*0x9e3779b185ebca87 + shingle.Hash(0, sc.key))
+			l.u = 0 // found in uniq below
 		}
 		hl.lines = append(hl.lines, l)
+		hs = append(hs, h)
 	}
-	slices.Sort(hl.uniq)
-	hl.uniq = slices.Compact(hl.uniq)
-	return buf
+	sc.hashes = hs
+	uniq := make([]uint64, 0, len(hs))
+	for j, l := range hl.lines {
+		if l.u >= 0 {
+			uniq = append(uniq, hs[j])
+		}
+	}
+	slices.Sort(uniq)
+	uniq = slices.Compact(uniq)
+	hl.uniq = slices.Clip(uniq)
+	for j := range hl.lines {
+		if l := &hl.lines[j]; l.u >= 0 {
+			u, _ := slices.BinarySearch(hl.uniq, hs[j])
+			l.u = int32(u)
+		}
+	}
 }
+
+// hash returns the hash of line j, which must not be furniture.
+func (hl *hashedLines) hash(j int) uint64 { return hl.uniq[hl.lines[j].u] }
 
 // lineCounts maps a line hash to the number of articles that contain it,
 // sharded by hash so that it can be counted on all CPUs.
@@ -282,9 +317,10 @@ func countLines(lines []hashedLines) lineCounts {
 	return c
 }
 
-// clean joins the lines that are kept, as cleanText does.
-func (hl *hashedLines) clean(counts lineCounts, minRepeat int) string {
-	return hl.join(hl.repeated(counts, minRepeat))
+// clean joins the lines of text (which hl was split from) that are kept,
+// as cleanText does.
+func (hl *hashedLines) clean(text string, counts lineCounts, minRepeat int) string {
+	return hl.join(text, hl.repeated(counts, minRepeat))
 }
 
 // repeated returns which lines are dropped as repeated (nil if none), by
@@ -294,11 +330,11 @@ func (hl *hashedLines) repeated(counts lineCounts, minRepeat int) []bool {
 	total, repeated := 0, 0
 	var rep []bool
 	for j, l := range hl.lines {
-		if l.drop {
+		if l.u < 0 {
 			continue
 		}
 		total += int(l.words)
-		if int(counts.get(l.hash)) >= minRepeat {
+		if int(counts.get(hl.uniq[l.u])) >= minRepeat {
 			if rep == nil {
 				rep = make([]bool, len(hl.lines))
 			}
@@ -314,27 +350,33 @@ func (hl *hashedLines) repeated(counts lineCounts, minRepeat int) []bool {
 
 // kept reports whether line j is kept, given the result of repeated.
 func (hl *hashedLines) kept(j int, rep []bool) bool {
-	return !hl.lines[j].drop && (rep == nil || !rep[j])
+	return hl.lines[j].u >= 0 && (rep == nil || !rep[j])
 }
 
-// join joins the kept lines with line breaks.
-func (hl *hashedLines) join(rep []bool) string {
-	size := 0
-	for j, l := range hl.lines {
-		if hl.kept(j, rep) {
-			size += len(l.text) + 1
+// keptLines yields the lines of text (which hl was split from) that are
+// kept, given the result of repeated.
+func (hl *hashedLines) keptLines(text string, rep []bool) iter.Seq[string] {
+	return func(yield func(string) bool) {
+		j := 0
+		for line := range textLines(text) {
+			if hl.kept(j, rep) && !yield(line) {
+				return
+			}
+			j++
 		}
 	}
+}
+
+// join joins the kept lines of text (which hl was split from) with line
+// breaks.
+func (hl *hashedLines) join(text string, rep []bool) string {
 	var sb strings.Builder
-	sb.Grow(size)
-	for j, l := range hl.lines {
-		if !hl.kept(j, rep) {
-			continue
-		}
+	sb.Grow(len(text)) // the lines kept are at most the text
+	for line := range hl.keptLines(text, rep) {
 		if sb.Len() > 0 {
 			sb.WriteByte('\n')
 		}
-		sb.WriteString(l.text)
+		sb.WriteString(line)
 	}
 	return sb.String()
 }

@@ -860,13 +860,13 @@ func sortedSet(s []uint64, sc *setScratch) []uint64 {
 func (p *Pipeline) analyzeLines(ctx context.Context, sorted []Article, order []int, docs []doc, opt analyzeOpt) {
 	lines := make([]hashedLines, len(sorted))
 	dedupParallel(len(sorted), func() func(k int) {
-		var buf []byte
+		var sc splitScratch
 		return func(k int) {
 			if pre := prefetchedFor(ctx, &sorted[k]); pre != nil {
 				lines[k] = pre.hl
 				return
 			}
-			buf = lines[k].split(&sorted[k], buf)
+			lines[k].split(&sorted[k], &sc)
 		}
 	})
 	releasePrefetched(ctx)
@@ -903,13 +903,11 @@ func (p *Pipeline) analyzeLinesOne(d *doc, a *Article, input int, hl *hashedLine
 	d.art, d.input, d.published = a, input, a.Published
 	rep := hl.repeated(counts, p.cfg.MinRepeat)
 	h := sc.hashes[:0]
-	if hl.hasMarkup(rep) {
-		h = s.TokenHashes(h, hl.join(rep))
+	if hl.hasMarkup(a.Text, rep) {
+		h = s.TokenHashes(h, hl.join(a.Text, rep))
 	} else {
-		for j, l := range hl.lines {
-			if hl.kept(j, rep) {
-				h = s.TokenHashes(h, l.text)
-			}
+		for line := range hl.keptLines(a.Text, rep) {
+			h = s.TokenHashes(h, line)
 		}
 	}
 	d.length = len(h)

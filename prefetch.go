@@ -72,10 +72,10 @@ func (f *Prefetcher) Add(a *Article) {
 	f.wg.Add(1)
 	go func() {
 		defer func() { <-f.sem; f.wg.Done() }()
-		var buf []byte
+		var sc splitScratch
 		out := make([]*prefetched, len(batch))
 		for i := range batch {
-			out[i], buf = f.p.prefetch(&batch[i], buf)
+			out[i] = f.p.prefetch(&batch[i], &sc)
 		}
 		f.mu.Lock()
 		for i := range batch {
@@ -107,10 +107,10 @@ func (f *Prefetcher) take(ctx context.Context) context.Context {
 }
 
 // prefetch does the batch-independent work for a.
-func (p *Pipeline) prefetch(a *Article, buf []byte) (*prefetched, []byte) {
+func (p *Pipeline) prefetch(a *Article, sc *splitScratch) *prefetched {
 	e := &prefetched{text: a.Text, source: a.Source, lang: a.Lang}
-	buf = e.hl.split(a, buf)
-	return e, buf
+	e.hl.split(a, sc)
+	return e
 }
 
 // prefetchedFor returns the prefetched work for a, if any was done for the
@@ -132,11 +132,14 @@ func releasePrefetched(ctx context.Context) {
 	}
 }
 
-// hasMarkup reports whether a kept line of hl holds a '<' (see
-// analyzeLines).
-func (hl *hashedLines) hasMarkup(rep []bool) bool {
-	for j, l := range hl.lines {
-		if hl.kept(j, rep) && strings.IndexByte(l.text, '<') >= 0 {
+// hasMarkup reports whether a kept line of text (which hl was split from)
+// holds a '<' (see analyzeLines).
+func (hl *hashedLines) hasMarkup(text string, rep []bool) bool {
+	if strings.IndexByte(text, '<') < 0 {
+		return false
+	}
+	for line := range hl.keptLines(text, rep) {
+		if strings.IndexByte(line, '<') >= 0 {
 			return true
 		}
 	}
