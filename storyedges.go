@@ -189,12 +189,24 @@ func (p *Pipeline) storyEdges(docs []doc, idx []int) []cluster.Edge {
 		}
 		return blocks[b]
 	}
-	rest := make([]float64, n)   // norm of the unindexed terms, by new number
-	prefix := make([][]int32, n) // positions in terms of the indexed terms
+	rest := make([]float64, n)     // norm of the unindexed terms, by new number
+	prefix := make([][]int32, n)   // positions in terms of the indexed terms
+	restTerms := make([][]term, n) // the unindexed terms
 	dedupParallel(n, func() func(i int) {
 		var buf []int32
 		return func(i int) {
-			prefix[i], rest[i], buf = indexedTerms(docs[idx[pos[i]]].terms, floor*restShare, buf)
+			ts := docs[idx[pos[i]]].terms
+			prefix[i], rest[i], buf = indexedTerms(ts, floor*restShare, buf)
+			rt := make([]term, 0, len(ts)-len(prefix[i]))
+			k := 0
+			for j, t := range ts {
+				if k < len(prefix[i]) && prefix[i][k] == int32(j) {
+					k++
+					continue
+				}
+				rt = append(rt, t)
+			}
+			restTerms[i] = rt
 		}
 	})
 	// Each index covers a run of consecutive numbers (the undated docs,
@@ -246,10 +258,12 @@ func (p *Pipeline) storyEdges(docs []doc, idx []int) []cluster.Edge {
 	dedupParallel((n+chunk-1)/chunk, func() func(c int) {
 		acc := make([]accum, n)
 		var cands []int32
+		var qt queryTable
 		return func(c int) {
 			for i := c * chunk; i < min((c+1)*chunk, n); i++ {
 				a := &docs[idx[pos[i]]]
 				cands = cands[:0]
+				qt.reset()
 				if i < undated {
 					for _, t := range a.terms {
 						cands = scanPostings(undatedIndex.lookup(t.h), int32(i), t.w, acc, cands)
@@ -286,7 +300,8 @@ func (p *Pipeline) storyEdges(docs []doc, idx []int) []cluster.Edge {
 					// postings.
 					if bound := acc[j].sum*postingRound + rest[j]; bound >= floor {
 						b := &docs[idx[pos[j]]]
-						if decay := p.timeDecay(b.published, a.published); bound*decay >= floor {
+						if decay := p.timeDecay(b.published, a.published); bound*decay >= floor &&
+							qt.dot(a.terms, acc[j].sum, restTerms[j])*postingRound*decay >= floor {
 							if s := p.storySim(b, a); s >= floor {
 								x, y := int(pos[j]), int(pos[i])
 								es = append(es, cluster.Edge{A: min(x, y), B: max(x, y), Sim: s})
@@ -314,6 +329,71 @@ func (p *Pipeline) storyEdges(docs []doc, idx []int) []cluster.Edge {
 		return cmp.Compare(a.A, b.A)
 	})
 	return edges
+}
+
+// queryTable is a query's terms in an open-addressing hash table, for the
+// dot product of a candidate's unindexed terms with the query: with the
+// candidate's indexed part (acc), the cosine but for the rounding of the
+// postings' weights, which postingRound covers. A candidate whose cosine is
+// then below the floor needs no verification by storySim. It is built for
+// a query when its first candidate needs it.
+type queryTable struct {
+	built bool
+	slots []qslot
+	shift uint
+}
+
+type qslot struct {
+	h uint64
+	w float64 // 0 for an empty slot (terms of weight 0 are left out)
+}
+
+func (q *queryTable) reset() { q.built = false }
+
+// dot returns indexed plus the dot product of rest with the query ts.
+func (q *queryTable) dot(ts []term, indexed float64, rest []term) float64 {
+	if !q.built {
+		q.build(ts)
+	}
+	mask := len(q.slots) - 1
+	s := indexed
+	for _, t := range rest {
+		i := int(t.h * 0x9e3779b97f4a7c15 >> q.shift)
+		for q.slots[i].w != 0 {
+			if q.slots[i].h == t.h {
+				s += t.w * q.slots[i].w
+				break
+			}
+			i = (i + 1) & mask
+		}
+	}
+	return s
+}
+
+func (q *queryTable) build(ts []term) {
+	size := 16
+	for size < 2*len(ts) {
+		size *= 2
+	}
+	if cap(q.slots) >= size {
+		q.slots = q.slots[:size]
+		clear(q.slots)
+	} else {
+		q.slots = make([]qslot, size)
+	}
+	q.shift = uint(64 - bits.Len(uint(size-1)))
+	mask := size - 1
+	for _, t := range ts {
+		if t.w == 0 { // adds nothing (and would look like an empty slot)
+			continue
+		}
+		i := int(t.h * 0x9e3779b97f4a7c15 >> q.shift)
+		for q.slots[i].w != 0 {
+			i = (i + 1) & mask
+		}
+		q.slots[i] = qslot{t.h, t.w}
+	}
+	q.built = true
 }
 
 // posting is one indexed term of a doc: its number in storyEdges in the

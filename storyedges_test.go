@@ -337,3 +337,38 @@ func TestIndexedTerms(t *testing.T) {
 		}
 	}
 }
+
+// TestQueryTableDot checks queryTable.dot against a plain map, on queries
+// with terms of weight 0 (an idf of 0: a term in every article) and rests
+// that share some terms with the query and not others, the table reused
+// from one query to the next.
+func TestQueryTableDot(t *testing.T) {
+	rng := rand.New(rand.NewPCG(21, 22))
+	var q queryTable
+	for _, n := range []int{0, 1, 7, 8, 9, 300} {
+		for range 20 {
+			ts := make([]term, n)
+			w := map[uint64]float64{}
+			for i := range ts {
+				ts[i] = term{h: rng.Uint64() % 512, w: rng.Float64()}
+				if rng.IntN(3) == 0 {
+					ts[i].w = 0
+				}
+				if _, dup := w[ts[i].h]; dup {
+					ts[i].w = 0 // a hash once in a vector; keep the first
+					ts[i].h = 1<<20 + uint64(i)
+				}
+				w[ts[i].h] = ts[i].w
+			}
+			rest := make([]term, 40)
+			want := 0.25
+			for i := range rest {
+				rest[i] = term{h: rng.Uint64() % 512, w: rng.Float64()}
+				want += rest[i].w * w[rest[i].h]
+			}
+			q.reset()
+			require.InDelta(t, want, q.dot(ts, 0.25, rest), 1e-12, "n=%d", n)
+			require.InDelta(t, want, q.dot(ts, 0.25, rest), 1e-12, "n=%d, built", n)
+		}
+	}
+}
