@@ -269,8 +269,7 @@ func (hl *hashedLines) split(a *Article, sc *splitScratch) {
 		}
 	}
 	slices.Sort(uniq)
-	uniq = slices.Compact(uniq)
-	hl.uniq = slices.Clip(uniq)
+	hl.uniq = slices.Compact(uniq)
 	for j := range hl.lines {
 		if l := &hl.lines[j]; l.u >= 0 {
 			u, _ := slices.BinarySearch(hl.uniq, hs[j])
@@ -278,9 +277,6 @@ func (hl *hashedLines) split(a *Article, sc *splitScratch) {
 		}
 	}
 }
-
-// hash returns the hash of line j, which must not be furniture.
-func (hl *hashedLines) hash(j int) uint64 { return hl.uniq[hl.lines[j].u] }
 
 // lineCounts maps a line hash to the number of articles that contain it,
 // sharded by hash so that it can be counted on all CPUs.

@@ -144,14 +144,16 @@ const restShare = 0.3
 // whose story similarity is at least the edge floor, sorted by B then A,
 // whatever the number of CPUs. It is exact: an all-pairs search over an
 // inverted index of each vector's heaviest terms (prefix filtering, Bayardo
-// et al., "Scaling up all pairs similarity search", WWW 2007), every
-// candidate verified with the same storySim the rest of the pipeline uses.
+// et al., "Scaling up all pairs similarity search", WWW 2007), every edge's
+// similarity computed by the same storySim the rest of the pipeline uses.
 // Dated articles are indexed by time blocks as wide as the window past
 // which the time factor alone keeps a pair below the floor, so each one
 // scans only the undated articles and those of its own and the previous
 // block. The indexes are open-addressing tables (termIndex). A dated query
 // sums the undated docs' postings without noting which docs it hits, then
-// takes the undated docs whose sum is not 0.
+// takes the undated docs whose sum is not 0. A candidate that passes the
+// bound is then checked with its unindexed terms too (queryTable.dot), so
+// that storySim runs for little more than the edges.
 func (p *Pipeline) storyEdges(docs []doc, idx []int) []cluster.Edge {
 	floor := p.edgeFloor()
 	n := len(idx)
