@@ -312,7 +312,10 @@ func (p *Pipeline) analyzeOne(d *doc, a *Article, input int, text string, toks [
 	toks = s.AnalyzeHashes(toks[:0], text)
 	nb := len(toks)
 	toks = s.AnalyzeHashes(toks, a.Title)
-	hashes := make([]uint64, len(toks))
+	sc := setScratchPool.Get().(*setScratch)
+	defer setScratchPool.Put(sc)
+	hashes := slices.Grow(sc.hashes[:0], len(toks))[:len(toks)]
+	sc.hashes = hashes
 	for i := range toks {
 		hashes[i] = toks[i].Hash
 	}
@@ -322,8 +325,6 @@ func (p *Pipeline) analyzeOne(d *doc, a *Article, input int, text string, toks [
 		// A title-only article is compared by its title.
 		dupTokens = hashes[nb:]
 	}
-	sc := setScratchPool.Get().(*setScratch)
-	defer setScratchPool.Put(sc)
 	sc.shingles = shingle.NGrams(sc.shingles[:0], dupTokens, p.cfg.DupShingle, seed)
 	p.setDup(d, sc, opt)
 	// Story features: every content term, weighted up in the title and
