@@ -427,9 +427,15 @@ type termSlot struct {
 }
 
 // slot returns the slot of term h, or the empty slot where it would go.
+// A term's home slot is the top bits of its hash, which is uniform already:
+// a vector's terms, sorted by hash, are then looked up (and counted) in
+// table order rather than all over it. (Against a multiplicative hash of
+// h: BenchmarkStageStories n=5000 -5.3%, p=0.001.) A content term and its
+// name-part twin, which differ in the lowest bit, share a home slot and so
+// sit side by side.
 func (x *termIndex) slot(h uint64) int {
 	mask := len(x.slots) - 1
-	i := int(h * 0x9e3779b97f4a7c15 >> x.shift)
+	i := int(h >> x.shift)
 	for x.slots[i].n != 0 && x.slots[i].h != h {
 		i = (i + 1) & mask
 	}
