@@ -333,21 +333,16 @@ func (p *Pipeline) storyEdges(docs []doc, idx []int) []cluster.Edge {
 	return edges
 }
 
-// queryTable is a query's terms in an open-addressing hash table, for the
-// dot product of a candidate's unindexed terms with the query: with the
-// candidate's indexed part (acc), the cosine but for the rounding of the
-// postings' weights, which postingRound covers. A candidate whose cosine is
-// then below the floor needs no verification by storySim. It is built for
-// a query when its first candidate needs it.
+// queryTable is a query's terms in a termIndex, for the dot product of a
+// candidate's unindexed terms with the query: with the candidate's indexed
+// part (acc), the cosine but for the rounding of the postings' weights,
+// which postingRound covers. A candidate whose cosine is then below the
+// floor needs no verification by storySim. It is built for a query when its
+// first candidate needs it.
 type queryTable struct {
 	built bool
-	slots []qslot
-	shift uint
-}
-
-type qslot struct {
-	h uint64
-	w float64 // 0 for an empty slot (terms of weight 0 are left out)
+	terms termIndex
+	w     []float64 // weights by term number
 }
 
 func (q *queryTable) reset() { q.built = false }
@@ -355,47 +350,21 @@ func (q *queryTable) reset() { q.built = false }
 // dot returns indexed plus the dot product of rest with the query ts.
 func (q *queryTable) dot(ts []term, indexed float64, rest []term) float64 {
 	if !q.built {
-		q.build(ts)
+		q.terms.reset(len(ts))
+		q.w = q.w[:0]
+		for _, t := range ts { // a vector's terms are distinct
+			q.terms.count(t.h)
+			q.w = append(q.w, t.w)
+		}
+		q.built = true
 	}
-	mask := len(q.slots) - 1
 	s := indexed
 	for _, t := range rest {
-		i := int(t.h * 0x9e3779b97f4a7c15 >> q.shift)
-		for q.slots[i].w != 0 {
-			if q.slots[i].h == t.h {
-				s += t.w * q.slots[i].w
-				break
-			}
-			i = (i + 1) & mask
+		if sl := &q.terms.slots[q.terms.slot(t.h)]; sl.n != 0 {
+			s += t.w * q.w[sl.start]
 		}
 	}
 	return s
-}
-
-func (q *queryTable) build(ts []term) {
-	size := 16
-	for size < 2*len(ts) {
-		size *= 2
-	}
-	if cap(q.slots) >= size {
-		q.slots = q.slots[:size]
-		clear(q.slots)
-	} else {
-		q.slots = make([]qslot, size)
-	}
-	q.shift = uint(64 - bits.Len(uint(size-1)))
-	mask := size - 1
-	for _, t := range ts {
-		if t.w == 0 { // adds nothing (and would look like an empty slot)
-			continue
-		}
-		i := int(t.h * 0x9e3779b97f4a7c15 >> q.shift)
-		for q.slots[i].w != 0 {
-			i = (i + 1) & mask
-		}
-		q.slots[i] = qslot{t.h, t.w}
-	}
-	q.built = true
 }
 
 // posting is one indexed term of a doc: its number in storyEdges in the
@@ -440,6 +409,22 @@ func (x *termIndex) slot(h uint64) int {
 		i = (i + 1) & mask
 	}
 	return i
+}
+
+// reset empties x, sized for n terms.
+func (x *termIndex) reset(n int) {
+	size := 64
+	for size < 2*(n+1) {
+		size *= 2
+	}
+	if cap(x.slots) >= size {
+		x.slots = x.slots[:size]
+		clear(x.slots)
+	} else {
+		x.slots = make([]termSlot, size)
+	}
+	x.shift = uint(64 - bits.Len(uint(size-1)))
+	x.used, x.post = 0, nil
 }
 
 // count notes one more posting of term h and returns the term's number:
