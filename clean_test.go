@@ -2,6 +2,7 @@ package storyclust
 
 import (
 	"context"
+	"math/rand/v2"
 	"strings"
 	"testing"
 	"unicode"
@@ -151,5 +152,75 @@ func TestContainsCookie(t *testing.T) {
 	for _, key := range []string{"", "cookie", "cookies", "a cookie", "kcookie", "cookiecookie", "cooki", "ookie",
 		"kkkkkk", "cook ie", "we use cookies to", "k", "ck", "cookkie", "xxxcookie", "cookiek"} {
 		assert.Equal(t, strings.Contains(key, "cookie"), containsCookie(key), "%q", key)
+	}
+}
+
+// TestRepeatedLines checks repeatedLines against a map count of the same
+// hashes: in one part and in many (partLines is exceeded), with the hash
+// 0, and with hashes that differ only in their top or low bits, which the
+// parts and the tally tables take their slots from.
+func TestRepeatedLines(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	for _, tc := range []struct {
+		name      string
+		articles  int
+		perArt    int
+		pool      int // distinct hashes drawn from
+		minRepeat int
+	}{
+		{"one part", 50, 20, 400, 3},
+		{"many parts", 3000, 30, 40000, 3},
+		{"many parts, min 2", 3000, 30, 40000, 2},
+		{"mostly unique", 1500, 40, 1 << 40, 3},
+		{"empty", 0, 0, 1, 3},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			pool := make([]uint64, min(tc.pool, 1<<16))
+			for i := range pool {
+				switch i % 4 {
+				case 0:
+					pool[i] = rng.Uint64()
+				case 1:
+					pool[i] = uint64(i) // only low bits: all in part 0
+				case 2:
+					pool[i] = uint64(i) << 40 // only top bits
+				case 3:
+					pool[i] = 0
+				}
+			}
+			lines := make([]hashedLines, tc.articles)
+			want := map[uint64]int{}
+			for i := range lines {
+				seen := map[uint64]bool{}
+				for range tc.perArt {
+					var h uint64
+					if tc.pool > len(pool) {
+						h = rng.Uint64()
+					} else {
+						h = pool[rng.IntN(len(pool))]
+					}
+					if !seen[h] { // uniq lists are sets
+						seen[h] = true
+						lines[i].uniq = append(lines[i].uniq, h)
+						want[h]++
+					}
+				}
+			}
+			set := repeatedLines(lines, tc.minRepeat)
+			for h, n := range want {
+				require.Equal(t, n >= tc.minRepeat, set.has(h), "hash %#x in %d articles", h, n)
+			}
+			for range 1000 {
+				h := rng.Uint64()
+				require.Equal(t, want[h] >= tc.minRepeat, set.has(h))
+			}
+			if tc.name == "many parts" {
+				total := 0
+				for i := range lines {
+					total += len(lines[i].uniq)
+				}
+				require.Greater(t, total, 4*partLines, "the case must span several parts")
+			}
+		})
 	}
 }

@@ -873,7 +873,7 @@ func (p *Pipeline) analyzeLines(ctx context.Context, sorted []Article, order []i
 	if ctx.Err() != nil {
 		return
 	}
-	counts := countLines(lines)
+	repeated := repeatedLines(lines, p.cfg.MinRepeat)
 	var (
 		mu   sync.Mutex
 		done int
@@ -885,7 +885,7 @@ func (p *Pipeline) analyzeLines(ctx context.Context, sorted []Article, order []i
 			if ctx.Err() != nil {
 				return
 			}
-			p.analyzeLinesOne(&docs[k], &sorted[k], order[k], &lines[k], counts, sc, opt.forDoc(k, p.dupLSH.Bands))
+			p.analyzeLinesOne(&docs[k], &sorted[k], order[k], &lines[k], repeated, sc, opt.forDoc(k, p.dupLSH.Bands))
 			lines[k] = hashedLines{}
 			if n++; n%256 == 0 {
 				mu.Lock()
@@ -898,10 +898,10 @@ func (p *Pipeline) analyzeLines(ctx context.Context, sorted []Article, order []i
 }
 
 // analyzeLinesOne analyzes one article of analyzeLines.
-func (p *Pipeline) analyzeLinesOne(d *doc, a *Article, input int, hl *hashedLines, counts lineCounts, sc *setScratch, opt analyzeOpt) {
+func (p *Pipeline) analyzeLinesOne(d *doc, a *Article, input int, hl *hashedLines, repeated lineSet, sc *setScratch, opt analyzeOpt) {
 	s, _ := p.shingler(a.Lang) // a language error was reported by analyze
 	d.art, d.input, d.published = a, input, a.Published
-	rep := hl.repeated(counts, p.cfg.MinRepeat)
+	rep := hl.repeated(repeated)
 	h := sc.hashes[:0]
 	if hl.hasMarkup(a.Text, rep) {
 		h = s.TokenHashes(h, hl.join(a.Text, rep))
