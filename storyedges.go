@@ -259,6 +259,7 @@ func (p *Pipeline) storyEdges(docs []doc, idx []int) []cluster.Edge {
 	const chunk = 64
 	dedupParallel((n+chunk-1)/chunk, func() func(c int) {
 		acc := make([]accum, n)
+		usum := make([]float64, undated) // a dated query's sums for the undated docs
 		var cands []int32
 		var qt queryTable
 		return func(c int) {
@@ -274,22 +275,25 @@ func (p *Pipeline) storyEdges(docs []doc, idx []int) []cluster.Edge {
 					b := block(i)
 					prev, own := blocks[b-1], blocks[b]
 					for _, t := range a.terms {
-						addPostings(undatedIndex.lookup(t.h), t.w, acc)
+						addPostings(undatedIndex.lookup(t.h), t.w, usum)
 						if prev != nil {
 							cands = scanPostings(prev.lookup(t.h), int32(i), t.w, acc, cands)
 						}
 						cands = scanPostings(own.lookup(t.h), int32(i), t.w, acc, cands)
 					}
 					// The undated docs (all numbered below i) were summed
-					// without noting which were hit: take those whose sum is
-					// not 0. A doc whose sum is 0 shares no indexed term with
+					// in usum, dense, without noting which were hit: take
+					// those whose sum is not 0 (moved to acc, as the docs
+					// scanPostings found). A doc whose sum is 0 shares no indexed term with
 					// this one (or only products that are 0), so its bound
 					// below is its rest, less than restShare x floor. This
 					// pass reads every undated doc's slot, which is little
 					// next to the postings: in AllSides 20k each dated query
 					// reads ~88,000 undated postings for 2,297 undated docs.
-					for j := range undated {
-						if acc[j].sum != 0 {
+					for j, s := range usum {
+						if s != 0 {
+							acc[j].sum = s
+							usum[j] = 0
 							cands = append(cands, int32(j))
 						}
 					}
@@ -516,11 +520,11 @@ func scanPostings(ps []posting, i int32, w float64, acc []accum, cands []int32) 
 }
 
 // addPostings adds the contributions of one query term of weight w to the
-// docs in ps, which must all be numbered below the query, as scanPostings
-// does but without noting which are new.
-func addPostings(ps []posting, w float64, acc []accum) {
+// sums of the docs in ps, which must all be numbered below the query, as
+// scanPostings does but without noting which are new.
+func addPostings(ps []posting, w float64, sums []float64) {
 	for _, q := range ps {
-		acc[q>>32].sum += w * float64(math.Float32frombits(uint32(q)))
+		sums[q>>32] += w * float64(math.Float32frombits(uint32(q)))
 	}
 }
 
