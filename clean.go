@@ -3,7 +3,6 @@ package storyclust
 import (
 	"context"
 	"iter"
-	"math/bits"
 	"slices"
 	"strings"
 	"unicode"
@@ -277,58 +276,15 @@ func (hl *hashedLines) split(a *Article, sc *splitScratch) {
 	}
 }
 
-// lineSet is a set of line hashes: an open-addressing table, at most half
-// full, whose empty slots hold 0 (the hash 0 is noted in zero instead). A
-// hash's home slot is its top bits; line hashes are uniform already.
-type lineSet struct {
-	slots []uint64
-	shift uint
-	zero  bool
-}
-
-func newLineSet(hs []uint64) lineSet {
-	size := 64
-	for size < 2*len(hs) {
-		size *= 2
-	}
-	s := lineSet{slots: make([]uint64, size), shift: uint(64 - bits.Len(uint(size-1)))}
-	for _, h := range hs {
-		if h == 0 {
-			s.zero = true
-			continue
-		}
-		i := s.slot(h)
-		s.slots[i] = h
-	}
-	return s
-}
-
-// slot returns the slot of h (not 0), or the empty slot where it would go.
-func (s *lineSet) slot(h uint64) int {
-	mask := len(s.slots) - 1
-	i := int(h >> s.shift)
-	for s.slots[i] != 0 && s.slots[i] != h {
-		i = (i + 1) & mask
-	}
-	return i
-}
-
-func (s *lineSet) has(h uint64) bool {
-	if h == 0 {
-		return s.zero
-	}
-	return s.slots[s.slot(h)] == h
-}
-
 // repeatedLines returns the line hashes that at least minRepeat articles'
-// uniq lists hold. Most lines are in one article only, so rather than
-// counting every distinct line in one table (a map took 156 MB at 200,000
-// articles, held through the analysis, and its lookups missed the cache),
-// the hashes are grouped by their top bits into parts of at most ~16k
-// (in one array of 8 bytes a line, dropped on return), and each part is
-// counted in a small table that stays in the cache. The parts are counted
-// on all CPUs.
-func repeatedLines(lines []hashedLines, minRepeat int) lineSet {
+// uniq lists hold, as a table where each counts 1. Most lines are in one
+// article only, so rather than counting every distinct line in one table
+// (a map took 156 MB at 200,000 articles, held through the analysis, and
+// its lookups missed the cache), the hashes are grouped by their top bits
+// into parts of at most ~16k (in one array of 8 bytes a line, dropped on
+// return), and each part is counted in a small table that stays in the
+// cache. The parts are counted on all CPUs.
+func repeatedLines(lines []hashedLines, minRepeat int) *hashCounts {
 	total := 0
 	for i := range lines {
 		total += len(lines[i].uniq)
@@ -357,72 +313,106 @@ func repeatedLines(lines []hashedLines, minRepeat int) lineSet {
 	}
 	reps := make([][]uint64, 1<<pbits)
 	dedupParallel(len(reps), func() func(p int) {
-		var t lineTally
+		var c hashCounts
 		return func(p int) {
-			reps[p] = t.repeated(reps[p], all[bounds[p]:bounds[p+1]], minRepeat)
+			part := all[bounds[p]:bounds[p+1]]
+			c.reset(len(part))
+			for _, h := range part {
+				if c.add(h) == int32(minRepeat) {
+					reps[p] = append(reps[p], h)
+				}
+			}
 		}
 	})
-	return newLineSet(slices.Concat(reps...))
+	set := &hashCounts{}
+	set.reset(total / 32) // a guess: the table grows as needed
+	for _, r := range reps {
+		for _, h := range r {
+			set.add(h)
+		}
+	}
+	return set
 }
 
 // partLines is the most hashes repeatedLines counts in one table, unless
 // they are all in one part: a table of 2·partLines slots of 16 bytes.
 const partLines = 1 << 14
 
-// lineTally counts the hashes of one part of repeatedLines: an
-// open-addressing table, at most half full, an empty slot's count 0. A
-// hash's home slot is its low bits, since all the hashes of a part share
-// their top ones.
-type lineTally struct {
+// hashCounts counts uniform 64-bit hashes: an open-addressing table, at
+// most half full, an empty slot's count 0. A hash's home slot is its low
+// bits, since all the hashes of one part of repeatedLines share their top
+// ones.
+type hashCounts struct {
 	slots []struct {
 		h uint64
 		n int32
 	}
+	used int
 }
 
-// repeated appends to dst the hashes that occur at least minRepeat times
-// in hs, in the order of their first occurrence.
-func (t *lineTally) repeated(dst, hs []uint64, minRepeat int) []uint64 {
+// reset empties c, sized for n hashes.
+func (c *hashCounts) reset(n int) {
 	size := 64
-	for size < 2*len(hs) {
+	for size < 2*n {
 		size *= 2
 	}
-	if cap(t.slots) >= size {
-		t.slots = t.slots[:size]
-		clear(t.slots)
+	if cap(c.slots) >= size {
+		c.slots = c.slots[:size]
+		clear(c.slots)
 	} else {
-		t.slots = make([]struct {
+		c.slots = make([]struct {
 			h uint64
 			n int32
 		}, size)
 	}
-	mask := uint64(size - 1)
-	for _, h := range hs {
-		i := h & mask
-		for t.slots[i].n != 0 && t.slots[i].h != h {
-			i = (i + 1) & mask
-		}
-		sl := &t.slots[i]
-		sl.h = h
-		sl.n++
-		if int(sl.n) == minRepeat {
-			dst = append(dst, h)
+	c.used = 0
+}
+
+// slot returns the slot of h, or the empty slot where it would go.
+func (c *hashCounts) slot(h uint64) int {
+	mask := uint64(len(c.slots) - 1)
+	i := h & mask
+	for c.slots[i].n != 0 && c.slots[i].h != h {
+		i = (i + 1) & mask
+	}
+	return int(i)
+}
+
+// add counts h once more and returns its count.
+func (c *hashCounts) add(h uint64) int32 {
+	if 2*(c.used+1) > len(c.slots) {
+		old := c.slots
+		c.slots = nil // reset must not reuse old
+		c.reset(2 * len(old))
+		for _, s := range old {
+			if s.n != 0 {
+				c.slots[c.slot(s.h)] = s
+				c.used++
+			}
 		}
 	}
-	return dst
+	s := &c.slots[c.slot(h)]
+	if s.n == 0 {
+		s.h = h
+		c.used++
+	}
+	s.n++
+	return s.n
 }
+
+// count returns how many times h was added.
+func (c *hashCounts) count(h uint64) int32 { return c.slots[c.slot(h)].n }
 
 // clean joins the lines of text (which hl was split from) that are kept,
 // as cleanText does.
-func (hl *hashedLines) clean(text string, repeated lineSet) string {
+func (hl *hashedLines) clean(text string, repeated *hashCounts) string {
 	return hl.join(text, hl.repeated(repeated))
 }
 
 // repeated returns which lines are dropped as repeated (nil if none), by
-// the rule of cleanText: lines in at least MinRepeat articles (those in
-// set, as repeatedLines returns it), unless they are most of the article's
-// words.
-func (hl *hashedLines) repeated(set lineSet) []bool {
+// the rule of cleanText: lines in at least MinRepeat articles (those
+// repeatedLines returned), unless they are most of the article's words.
+func (hl *hashedLines) repeated(set *hashCounts) []bool {
 	total, repeated := 0, 0
 	var rep []bool
 	for j, l := range hl.lines {
@@ -430,7 +420,7 @@ func (hl *hashedLines) repeated(set lineSet) []bool {
 			continue
 		}
 		total += int(l.words)
-		if set.has(hl.uniq[l.u]) {
+		if set.count(hl.uniq[l.u]) != 0 {
 			if rep == nil {
 				rep = make([]bool, len(hl.lines))
 			}

@@ -208,11 +208,11 @@ func TestRepeatedLines(t *testing.T) {
 			}
 			set := repeatedLines(lines, tc.minRepeat)
 			for h, n := range want {
-				require.Equal(t, n >= tc.minRepeat, set.has(h), "hash %#x in %d articles", h, n)
+				require.Equal(t, n >= tc.minRepeat, set.count(h) == 1, "hash %#x in %d articles", h, n)
 			}
 			for range 1000 {
 				h := rng.Uint64()
-				require.Equal(t, want[h] >= tc.minRepeat, set.has(h))
+				require.Equal(t, want[h] >= tc.minRepeat, set.count(h) == 1)
 			}
 			if tc.name == "many parts" {
 				total := 0
@@ -222,5 +222,25 @@ func TestRepeatedLines(t *testing.T) {
 				require.Greater(t, total, 4*partLines, "the case must span several parts")
 			}
 		})
+	}
+}
+
+// TestHashCounts checks hashCounts against a map, through growth and
+// through reuse of a larger table's memory by reset.
+func TestHashCounts(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 10))
+	var c hashCounts
+	for _, n := range []int{5000, 10, 0, 3000} {
+		c.reset(n / 10) // too small: add must grow it
+		want := map[uint64]int32{}
+		for range n {
+			h := rng.Uint64() % uint64(n/3+1) // repeats, and 0
+			want[h]++
+			require.Equal(t, want[h], c.add(h))
+		}
+		for h, k := range want {
+			require.Equal(t, k, c.count(h), "hash %d", h)
+		}
+		require.Zero(t, c.count(uint64(n+1)))
 	}
 }

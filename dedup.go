@@ -898,7 +898,7 @@ func (p *Pipeline) analyzeLines(ctx context.Context, sorted []Article, order []i
 }
 
 // analyzeLinesOne analyzes one article of analyzeLines.
-func (p *Pipeline) analyzeLinesOne(d *doc, a *Article, input int, hl *hashedLines, repeated lineSet, sc *setScratch, opt analyzeOpt) {
+func (p *Pipeline) analyzeLinesOne(d *doc, a *Article, input int, hl *hashedLines, repeated *hashCounts, sc *setScratch, opt analyzeOpt) {
 	s, _ := p.shingler(a.Lang) // a language error was reported by analyze
 	d.art, d.input, d.published = a, input, a.Published
 	rep := hl.repeated(repeated)

@@ -499,10 +499,9 @@ func (p *Pipeline) tfidf(docs []doc, idx []int) [][]term {
 	return out
 }
 
-// weigh weights the term frequencies tf by each term's idf, in place, each
-// part (content terms, names) scaled by partScales, and returns tf.
-func weigh(tf []term, idf func(h uint64) float64, nameWeight float64) []term {
-	ts := tf
+// weigh weights the term frequencies ts by each term's idf, in place, each
+// part (content terms, names) scaled by partScales, and returns ts.
+func weigh(ts []term, idf func(h uint64) float64, nameWeight float64) []term {
 	var sq [2]float64
 	for i := range ts {
 		ts[i].w *= idf(ts[i].h)
