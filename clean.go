@@ -178,13 +178,29 @@ type cleanLine struct {
 }
 
 // cleanBatch removes page furniture from every article's text and returns
-// the cleaned texts, index-aligned with arts. It works on all CPUs and
-// counts lines by a 64-bit hash of (source, key) rather than by the key
-// string (as the Index does, see stream_clean.go); FurnitureKeys and
-// CleanText, the string-keyed form, give the same result unless two keys
-// collide in 64 bits. The result does not depend on GOMAXPROCS.
-// Lines a Prefetcher split (see prefetchedFor) are taken from ctx.
+// the cleaned texts, index-aligned with arts, as splitBatch and
+// hashedLines.clean make them.
 func cleanBatch(ctx context.Context, arts []Article, minRepeat int) []string {
+	lines, set := splitBatch(ctx, arts, minRepeat)
+	out := make([]string, len(arts))
+	dedupParallel(len(arts), func() func(i int) {
+		return func(i int) {
+			out[i] = lines[i].clean(arts[i].Text, set)
+		}
+	})
+	return out
+}
+
+// splitBatch splits every article's text into lines and returns them with
+// the lines repeated in at least minRepeat articles (repeatedLines), which
+// is what hashedLines.repeated needs; nil for that if ctx is done. It works
+// on all CPUs and counts lines by a 64-bit hash of (source, key) rather
+// than by the key string (as the Index does, see stream_clean.go);
+// FurnitureKeys and CleanText, the string-keyed form, give the same result
+// unless two keys collide in 64 bits. The result does not depend on
+// GOMAXPROCS. Lines a Prefetcher split (see prefetchedFor) are taken from
+// ctx.
+func splitBatch(ctx context.Context, arts []Article, minRepeat int) ([]hashedLines, *hashCounts) {
 	lines := make([]hashedLines, len(arts))
 	dedupParallel(len(arts), func() func(i int) {
 		var sc splitScratch
@@ -197,14 +213,10 @@ func cleanBatch(ctx context.Context, arts []Article, minRepeat int) []string {
 		}
 	})
 	releasePrefetched(ctx)
-	set := repeatedLines(lines, minRepeat)
-	out := make([]string, len(arts))
-	dedupParallel(len(arts), func() func(i int) {
-		return func(i int) {
-			out[i] = lines[i].clean(arts[i].Text, set)
-		}
-	})
-	return out
+	if ctx.Err() != nil {
+		return lines, nil
+	}
+	return lines, repeatedLines(lines, minRepeat)
 }
 
 // hashedLines is an article's text split into non-empty trimmed lines (as
@@ -324,8 +336,12 @@ func repeatedLines(lines []hashedLines, minRepeat int) *hashCounts {
 			}
 		}
 	})
+	n := 0
+	for _, r := range reps {
+		n += len(r)
+	}
 	set := &hashCounts{}
-	set.reset(total / 32) // a guess: the table grows as needed
+	set.reset(n)
 	for _, r := range reps {
 		for _, h := range r {
 			set.add(h)
@@ -338,19 +354,19 @@ func repeatedLines(lines []hashedLines, minRepeat int) *hashCounts {
 // they are all in one part: a table of 2·partLines slots of 16 bytes.
 const partLines = 1 << 14
 
-// hashCounts counts uniform 64-bit hashes: an open-addressing table, at
-// most half full, an empty slot's count 0. A hash's home slot is its low
-// bits, since all the hashes of one part of repeatedLines share their top
-// ones.
+// hashCounts counts uniform 64-bit hashes: an open-addressing table sized
+// by reset for the distinct hashes it will get, so at most half full, an
+// empty slot's count 0. A hash's home slot is its low bits, since all the
+// hashes of one part of repeatedLines share their top ones (termIndex, whose
+// home slots are the top bits, suits sorted vectors instead).
 type hashCounts struct {
 	slots []struct {
 		h uint64
 		n int32
 	}
-	used int
 }
 
-// reset empties c, sized for n hashes.
+// reset empties c, sized for n distinct hashes.
 func (c *hashCounts) reset(n int) {
 	size := 64
 	for size < 2*n {
@@ -365,7 +381,6 @@ func (c *hashCounts) reset(n int) {
 			n int32
 		}, size)
 	}
-	c.used = 0
 }
 
 // slot returns the slot of h, or the empty slot where it would go.
@@ -378,24 +393,11 @@ func (c *hashCounts) slot(h uint64) int {
 	return int(i)
 }
 
-// add counts h once more and returns its count.
+// add counts h once more and returns its count. c holds at most the
+// distinct hashes reset was sized for.
 func (c *hashCounts) add(h uint64) int32 {
-	if 2*(c.used+1) > len(c.slots) {
-		old := c.slots
-		c.slots = nil // reset must not reuse old
-		c.reset(2 * len(old))
-		for _, s := range old {
-			if s.n != 0 {
-				c.slots[c.slot(s.h)] = s
-				c.used++
-			}
-		}
-	}
 	s := &c.slots[c.slot(h)]
-	if s.n == 0 {
-		s.h = h
-		c.used++
-	}
+	s.h = h
 	s.n++
 	return s.n
 }

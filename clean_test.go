@@ -225,13 +225,13 @@ func TestRepeatedLines(t *testing.T) {
 	}
 }
 
-// TestHashCounts checks hashCounts against a map, through growth and
-// through reuse of a larger table's memory by reset.
+// TestHashCounts checks hashCounts against a map, with the table sized for
+// the distinct hashes and reset reusing a larger table's memory.
 func TestHashCounts(t *testing.T) {
 	rng := rand.New(rand.NewPCG(9, 10))
 	var c hashCounts
 	for _, n := range []int{5000, 10, 0, 3000} {
-		c.reset(n / 10) // too small: add must grow it
+		c.reset(n/3 + 1) // the distinct hashes below
 		want := map[uint64]int32{}
 		for range n {
 			h := rng.Uint64() % uint64(n/3+1) // repeats, and 0

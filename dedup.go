@@ -858,22 +858,10 @@ func sortedSet(s []uint64, sc *setScratch) []uint64 {
 // on all CPUs and writes only its own docs, so the result does not depend
 // on GOMAXPROCS.
 func (p *Pipeline) analyzeLines(ctx context.Context, sorted []Article, order []int, docs []doc, opt analyzeOpt) {
-	lines := make([]hashedLines, len(sorted))
-	dedupParallel(len(sorted), func() func(k int) {
-		var sc splitScratch
-		return func(k int) {
-			if pre := prefetchedFor(ctx, &sorted[k]); pre != nil {
-				lines[k] = pre.hl
-				return
-			}
-			lines[k].split(&sorted[k], &sc)
-		}
-	})
-	releasePrefetched(ctx)
+	lines, repeated := splitBatch(ctx, sorted, p.cfg.MinRepeat)
 	if ctx.Err() != nil {
 		return
 	}
-	repeated := repeatedLines(lines, p.cfg.MinRepeat)
 	var (
 		mu   sync.Mutex
 		done int

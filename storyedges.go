@@ -284,12 +284,13 @@ func (p *Pipeline) storyEdges(docs []doc, idx []int) []cluster.Edge {
 					// The undated docs (all numbered below i) were summed
 					// in usum, dense, without noting which were hit: take
 					// those whose sum is not 0 (moved to acc, as the docs
-					// scanPostings found). A doc whose sum is 0 shares no indexed term with
-					// this one (or only products that are 0), so its bound
-					// below is its rest, less than restShare x floor. This
-					// pass reads every undated doc's slot, which is little
-					// next to the postings: in AllSides 20k each dated query
-					// reads ~88,000 undated postings for 2,297 undated docs.
+					// scanPostings found). A doc whose sum is 0 shares no
+					// indexed term with this one (or only products that are
+					// 0), so its bound below is its rest, less than
+					// restShare x floor. This pass reads every undated
+					// doc's sum, which is little next to the postings: in
+					// AllSides 20k each dated query reads ~88,000 undated
+					// postings for 2,297 undated docs.
 					for j, s := range usum {
 						if s != 0 {
 							acc[j].sum = s
