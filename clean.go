@@ -193,13 +193,12 @@ func cleanBatch(ctx context.Context, arts []Article, minRepeat int) []string {
 
 // splitBatch splits every article's text into lines and returns them with
 // the lines repeated in at least minRepeat articles (repeatedLines), which
-// is what hashedLines.repeated needs; nil for that if ctx is done. It works
-// on all CPUs and counts lines by a 64-bit hash of (source, key) rather
-// than by the key string (as the Index does, see stream_clean.go);
-// FurnitureKeys and CleanText, the string-keyed form, give the same result
-// unless two keys collide in 64 bits. The result does not depend on
-// GOMAXPROCS. Lines a Prefetcher split (see prefetchedFor) are taken from
-// ctx.
+// is what hashedLines.repeated needs. It works on all CPUs and counts lines
+// by a 64-bit hash of (source, key) rather than by the key string (as the
+// Index does, see stream_clean.go); FurnitureKeys and CleanText, the
+// string-keyed form, give the same result unless two keys collide in 64
+// bits. The result does not depend on GOMAXPROCS. Lines a Prefetcher split
+// (see prefetchedFor) are taken from ctx.
 func splitBatch(ctx context.Context, arts []Article, minRepeat int) ([]hashedLines, *hashCounts) {
 	lines := make([]hashedLines, len(arts))
 	dedupParallel(len(arts), func() func(i int) {
@@ -213,9 +212,6 @@ func splitBatch(ctx context.Context, arts []Article, minRepeat int) ([]hashedLin
 		}
 	})
 	releasePrefetched(ctx)
-	if ctx.Err() != nil {
-		return lines, nil
-	}
 	return lines, repeatedLines(lines, minRepeat)
 }
 
