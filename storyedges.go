@@ -261,25 +261,36 @@ func (p *Pipeline) storyEdges(docs []doc, idx []int) []cluster.Edge {
 		acc := make([]accum, n)
 		usum := make([]float64, undated) // a dated query's sums for the undated docs
 		var cands []int32
+		var lists [][]posting // a query's postings lists, for each term: the undated index's (and a dated query's prev's and own's)
 		var qt queryTable
 		return func(c int) {
 			for i := c * chunk; i < min((c+1)*chunk, n); i++ {
 				a := &docs[idx[pos[i]]]
 				cands = cands[:0]
 				qt.reset()
+				// All the lookups first, then the postings: the table
+				// reads, which miss the cache, overlap in a loop of their
+				// own (-5% for this loop on AllSides 20k).
 				if i < undated {
+					lists = lists[:0]
 					for _, t := range a.terms {
-						cands = scanPostings(undatedIndex.lookup(t.h), int32(i), t.w, acc, cands)
+						lists = append(lists, undatedIndex.lookup(t.h))
+					}
+					for k, t := range a.terms {
+						cands = scanPostings(lists[k], int32(i), t.w, acc, cands)
 					}
 				} else {
 					b := block(i)
 					prev, own := blocks[b-1], blocks[b]
+					// As above, all the lookups first.
+					lists = lists[:0]
 					for _, t := range a.terms {
-						addPostings(undatedIndex.lookup(t.h), t.w, usum)
-						if prev != nil {
-							cands = scanPostings(prev.lookup(t.h), int32(i), t.w, acc, cands)
-						}
-						cands = scanPostings(own.lookup(t.h), int32(i), t.w, acc, cands)
+						lists = append(lists, undatedIndex.lookup(t.h), prev.lookup(t.h), own.lookup(t.h))
+					}
+					for k, t := range a.terms {
+						addPostings(lists[3*k], t.w, usum)
+						cands = scanPostings(lists[3*k+1], int32(i), t.w, acc, cands)
+						cands = scanPostings(lists[3*k+2], int32(i), t.w, acc, cands)
 					}
 					// The undated docs (all numbered below i) were summed
 					// in usum, dense, without noting which were hit: take
