@@ -1,3 +1,5 @@
+//go:build !nohtml
+
 package main
 
 import (

@@ -18,7 +18,6 @@ import (
 
 	"github.com/klauspost/compress/gzip"
 	"github.com/storyclust/storyclust"
-	"github.com/storyclust/storyclust/extract"
 )
 
 // errBadInput marks errors in the user's data (exit code 1).
@@ -133,7 +132,7 @@ func (r *reader) readText(display, base string, in io.Reader, isHTML bool) error
 	id := strings.TrimSuffix(filepath.Base(base), filepath.Ext(base))
 	if isHTML {
 		// The extractor decodes legacy encodings (<meta charset>).
-		a, err := extract.FromHTML(id, bytes.NewReader(b), "")
+		a, err := extractPage(id, bytes.NewReader(b))
 		if err != nil {
 			return r.bad(display, "%v", err)
 		}
@@ -530,7 +529,7 @@ func (p *pagePool) extract(idx int, art storyclust.Article, page string) {
 	p.wg.Add(1)
 	go func() {
 		defer func() { <-p.sem; p.wg.Done() }()
-		a, err := extract.Fill(art, strings.NewReader(page))
+		a, err := fillPage(art, strings.NewReader(page))
 		p.mu.Lock()
 		p.done[idx] = pageResult{a, err}
 		p.mu.Unlock()

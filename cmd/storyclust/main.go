@@ -48,7 +48,7 @@ standard input.
 HTML: a line's html field, or a FILE ending in .html or .htm (id = base name),
 holds a web page whose main text, title and date are extracted; a title,
 text or published given in the line takes precedence.
-
+` + htmlUsage + `
 Output (standard output, JSON Lines, in input order):
   cluster:          {"id":…,"story":…,"duplicate_of":…}   (duplicate_of omitted when not a duplicate)
   cluster -stories: {"story":…,"ids":[…],"representative":…,"title":…}

@@ -21,7 +21,9 @@
 //     -process-procs, from reading the file to writing the output; wall
 //     time and peak RSS are measured. With -reps, the repetitions go round
 //     all the programs in turn, so that the machine's drift over minutes
-//     favours none of them (as in the growth run).
+//     favours none of them (as in the growth run). The CLI is also built
+//     with -tags nohtml (no HTML input, so none of go-dateparser's start-up)
+//     and run on one core.
 //   - accuracy (-accuracy): the Jaccard estimation error of MinWise and OPH
 //     signatures on real text pairs (edited, truncated, short and unrelated
 //     copies), against the exact Jaccard of the shingle sets.
@@ -45,6 +47,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -270,11 +273,14 @@ func build(o *options) error {
 	if err != nil {
 		return err
 	}
-	for _, b := range []struct{ dir, pkg, out string }{
-		{root, "./cmd/storyclust", "storyclust"},
-		{filepath.Join(root, "bench"), "./cmd/peerdedup", "peerdedup"},
+	for _, b := range []struct{ dir, pkg, out, tags string }{
+		{root, "./cmd/storyclust", "storyclust", ""},
+		// Without HTML input, and so without go-dateparser's package
+		// initialization at start-up (cmd/storyclust/html_off.go).
+		{root, "./cmd/storyclust", "storyclust-nohtml", "nohtml"},
+		{filepath.Join(root, "bench"), "./cmd/peerdedup", "peerdedup", ""},
 	} {
-		cmd := exec.Command("go", "build", "-o", filepath.Join(o.tmp, b.out), b.pkg)
+		cmd := exec.Command("go", "build", "-tags", b.tags, "-o", filepath.Join(o.tmp, b.out), b.pkg)
 		cmd.Dir = b.dir
 		cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
 		if err := cmd.Run(); err != nil {
@@ -394,6 +400,14 @@ func wholeProcess(o *options, docs []corpus.Doc, jsonBytes int64) error {
 				args = []string{c, "-quiet", "-fields", "id=doc_id,published=date", "-date-layout", "1/2/06", input}
 			}
 			jobs = append(jobs, procJob{label: "storyclust " + c, procs: p, name: "storyclust", args: args})
+		}
+	}
+	// The same commands built with -tags nohtml, one core.
+	for _, j := range slices.Clone(jobs[len(jobs)-len(cmds)*len(procs):]) {
+		if j.procs == 1 {
+			j.label += " (-tags nohtml)"
+			j.name = "storyclust-nohtml"
+			jobs = append(jobs, j)
 		}
 	}
 	rs, err := bestProcs(o, jobs)
