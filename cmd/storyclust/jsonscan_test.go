@@ -2,7 +2,9 @@ package main
 
 import (
 	"bytes"
+	"encoding/binary"
 	"encoding/json"
+	"math/bits"
 	"testing"
 	"unicode/utf8"
 
@@ -71,4 +73,33 @@ func FuzzScanObject(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) { checkScan(t, data) })
+}
+
+// unplainBytes flags exactly the lowest byte that plainStringByte rejects.
+func TestUnplainBytes(t *testing.T) {
+	for c := range 256 {
+		for pos := range 8 {
+			for _, fill := range []byte{'a', ' ', '"', '\\', 0x1f, 0x20, 0x21, 0x5b, 0x5d, 0x7f, 0x80, 0xc3, 0xff, 0} {
+				var b [8]byte
+				for i := range b {
+					b[i] = fill
+				}
+				b[pos] = byte(c)
+				m := unplainBytes(binary.LittleEndian.Uint64(b[:]))
+				want := -1
+				for i, x := range b {
+					if !plainStringByte[x] {
+						want = i
+						break
+					}
+				}
+				if want < 0 {
+					require.Zero(t, m, "%q", b)
+				} else {
+					require.NotZero(t, m, "%q", b)
+					require.Equal(t, want, bits.TrailingZeros64(m)>>3, "%q", b)
+				}
+			}
+		}
+	}
 }
