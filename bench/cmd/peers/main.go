@@ -23,7 +23,7 @@
 //     all the programs in turn, so that the machine's drift over minutes
 //     favours none of them (as in the growth run). The CLI is also built
 //     with -tags nohtml (no HTML input, so none of go-dateparser's start-up)
-//     and run on one core.
+//     and run the same way.
 //   - accuracy (-accuracy): the Jaccard estimation error of MinWise and OPH
 //     signatures on real text pairs (edited, truncated, short and unrelated
 //     copies), against the exact Jaccard of the shingle sets.
@@ -402,13 +402,11 @@ func wholeProcess(o *options, docs []corpus.Doc, jsonBytes int64) error {
 			jobs = append(jobs, procJob{label: "storyclust " + c, procs: p, name: "storyclust", args: args})
 		}
 	}
-	// The same commands built with -tags nohtml, one core.
+	// The same commands built with -tags nohtml.
 	for _, j := range slices.Clone(jobs[len(jobs)-len(cmds)*len(procs):]) {
-		if j.procs == 1 {
-			j.label += " (-tags nohtml)"
-			j.name = "storyclust-nohtml"
-			jobs = append(jobs, j)
-		}
+		j.label += " (-tags nohtml)"
+		j.name = "storyclust-nohtml"
+		jobs = append(jobs, j)
 	}
 	rs, err := bestProcs(o, jobs)
 	if err != nil {
