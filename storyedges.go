@@ -261,7 +261,9 @@ func (p *Pipeline) storyEdges(docs []doc, idx []int) []cluster.Edge {
 		acc := make([]accum, n)
 		usum := make([]float64, undated) // a dated query's sums for the undated docs
 		var cands []int32
-		var lists [][]posting // a query's postings lists, for each term: the undated index's (and a dated query's prev's and own's)
+		// A query's postings lists, for each term: the undated index's,
+		// and for a dated query its previous and own block's.
+		var lists [][]posting
 		var qt queryTable
 		return func(c int) {
 			for i := c * chunk; i < min((c+1)*chunk, n); i++ {
@@ -535,8 +537,9 @@ func scanPostings(ps []posting, i int32, w float64, acc []accum, cands []int32) 
 // sums of the docs in ps, which must all be numbered below the query, as
 // scanPostings does but without noting which are new.
 func addPostings(ps []posting, w float64, sums []float64) {
-	// Four at a time: fewer loop branches (-17% in a micro-benchmark).
-	// Each sum still gets its products in posting order.
+	// Four at a time, for fewer loop branches: in CPU profiles of cluster
+	// on AllSides 20k, one core, 0.90-1.08 s against 1.11-1.42 s. Each sum
+	// still gets its products in posting order.
 	for len(ps) >= 4 {
 		q0, q1, q2, q3 := ps[0], ps[1], ps[2], ps[3]
 		sums[q0>>32] += w * float64(math.Float32frombits(uint32(q0)))
