@@ -323,10 +323,6 @@ func readLine(br *bufio.Reader, max int, a *lineArena) ([]byte, error) {
 // memory, which the caller must not use again. It is safe for concurrent use; warn
 // reports that invalid UTF-8 was replaced (the caller says so on stderr).
 func (r *reader) parse(where string, b []byte) (rec record, warn bool, err error) {
-	if !utf8.Valid(b) {
-		b = bytes.ToValidUTF8(b, []byte("\uFFFD"))
-		warn = true
-	}
 	// The fields in canonicalFields order, then the gold field.
 	var fs [9]scanField
 	nf := len(canonicalFields)
@@ -345,7 +341,13 @@ func (r *reader) parse(where string, b []byte) (rec record, warn bool, err error
 		}
 		return nil, false, false
 	}
-	if !scanObject(b, fs[:nf]) {
+	ok := scanObject(b, fs[:nf]) // which checks the UTF-8 too
+	if !ok && !utf8.Valid(b) {
+		b = bytes.ToValidUTF8(b, []byte("\uFFFD"))
+		warn = true
+		ok = scanObject(b, fs[:nf])
+	}
+	if !ok {
 		// Not a plain JSON object (or one the scanner leaves to
 		// encoding/json): decode it the slow way, which explains errors.
 		var obj map[string]json.RawMessage

@@ -14,7 +14,9 @@ import (
 // reads them) and records the raw values of the wanted top-level keys; it
 // rejects everything else, including what it does not handle (escaped keys,
 // nesting deeper than maxScanDepth), and the caller then falls back to
-// encoding/json, which gives the error message. It expects valid UTF-8.
+// encoding/json, which gives the error message. It also rejects invalid
+// UTF-8 (a non-ASCII byte outside a string is a syntax error anyway, and
+// str checks the strings): the caller then replaces it and scans again.
 
 const maxScanDepth = 1000
 
@@ -157,8 +159,12 @@ func (s *jsonScanner) str() (start, end int, esc, ok bool) {
 			}
 		case c < 0x20:
 			return 0, 0, false, false
-		default:
-			i++
+		default: // not ASCII: one valid UTF-8 sequence, as utf8.Valid takes them
+			r, size := utf8.DecodeRune(b[i:])
+			if r == utf8.RuneError && size == 1 {
+				return 0, 0, false, false
+			}
+			i += size
 		}
 	}
 	return 0, 0, false, false
@@ -172,14 +178,15 @@ func unplainBytes(x uint64) uint64 {
 	const lsb, msb = 0x0101010101010101, 0x8080808080808080
 	q := x ^ '"'*lsb
 	bs := x ^ '\\'*lsb
-	return ((q-lsb)&^q | (bs-lsb)&^bs | (x-0x20*lsb)&^x) & msb
+	return ((q-lsb)&^q | (bs-lsb)&^bs | (x-0x20*lsb)&^x | x) & msb
 }
 
-// plainStringByte marks the bytes that stand for themselves in a JSON
-// string: not '"', '\\' or a control character.
+// plainStringByte marks the ASCII bytes that stand for themselves in a
+// JSON string: not '"', '\\' or a control character. (str checks the other
+// bytes as UTF-8.)
 var plainStringByte = func() (t [256]bool) {
 	for c := range t {
-		t[c] = c >= 0x20 && c != '"' && c != '\\'
+		t[c] = c >= 0x20 && c < utf8.RuneSelf && c != '"' && c != '\\'
 	}
 	return t
 }()

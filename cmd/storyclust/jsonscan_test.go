@@ -13,6 +13,13 @@ import (
 )
 
 var scanSeeds = []string{
+	// UTF-8 in strings, valid and not, before, inside and after runs of
+	// eight plain bytes.
+	"{\"text\":\"Caf\xc3\xa9 \xe2\x80\x99quoted\xe2\x80\x9d and \xf0\x9f\x98\x80 at the end \xf4\x8f\xbf\xbf\"}",
+	"{\"text\":\"0123456789abcdef\xc3\"}", "{\"text\":\"0123456789abcdef\xc3(\"}",
+	"{\"text\":\"0123456789\xed\xa0\x80abcdef\"}", "{\"text\":\"\xc0\xaf0123456789\"}",
+	"{\"text\":\"01234567\xf4\x90\x80\x80\"}", "{\"text\":\"01234567\xff\"}", "{\"text\":\"\xef\xbf\xbd ok\"}",
+	"{\"k\xff\":\"v\"}", "{\"id\":\"a\",\"x\":[\"0123456789\x80\"]}", "{\"id\":\"a\"}\xc3\xa9", "{\"id\":1\xc3\xa9}",
 	`{"id":"a","title":"t","text":"x","published":"2024-01-02"}`,
 	` { "id" : 7 , "text" : "caf\u00e9 \"q\"" , "x": [1, -2.5e+3, {"y": null}], "z": true } `,
 	`{"id":"a","id":"b"}`, `{}`, `[]`, `{"id":"a"`, `{"id":"a"} x`, `{"id":01}`, `{"id":-}`, `{"id":1.}`,
@@ -23,11 +30,12 @@ var scanSeeds = []string{
 
 // checkScan compares scanObject with encoding/json on one text.
 func checkScan(t *testing.T, data []byte) {
-	if !utf8.Valid(data) {
-		return
-	}
 	fields := []scanField{{name: "id"}, {name: "text"}, {name: "lang"}, {name: "x"}}
 	ok := scanObject(data, fields)
+	if !utf8.Valid(data) {
+		require.False(t, ok, "scanObject accepted invalid UTF-8: %q", data)
+		return
+	}
 	var obj map[string]json.RawMessage
 	err := json.Unmarshal(data, &obj)
 	if !ok {
