@@ -273,8 +273,8 @@ func (p *Pipeline) storyEdges(docs []doc, idx []int) []cluster.Edge {
 				// All the lookups first, then the postings: the table
 				// reads, which miss the cache, overlap in a loop of their
 				// own (-5% for this loop on AllSides 20k).
+				lists = lists[:0]
 				if i < undated {
-					lists = lists[:0]
 					for _, t := range a.terms {
 						lists = append(lists, undatedIndex.lookup(t.h))
 					}
@@ -284,8 +284,6 @@ func (p *Pipeline) storyEdges(docs []doc, idx []int) []cluster.Edge {
 				} else {
 					b := block(i)
 					prev, own := blocks[b-1], blocks[b]
-					// As above, all the lookups first.
-					lists = lists[:0]
 					for _, t := range a.terms {
 						lists = append(lists, undatedIndex.lookup(t.h), prev.lookup(t.h), own.lookup(t.h))
 					}
