@@ -16,8 +16,8 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/klauspost/compress/gzip"
 	"github.com/storyclust/storyclust"
+	"github.com/storyclust/storyclust/internal/gunzip"
 )
 
 // errBadInput marks errors in the user's data (exit code 1).
@@ -102,7 +102,7 @@ func (r *reader) readFile(name string, stdin io.Reader) error {
 	}
 	br := bufio.NewReaderSize(in, 1<<16)
 	if magic, _ := br.Peek(2); len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
-		gz, err := gzip.NewReader(br)
+		gz, err := gunzip.NewReader(br)
 		if err != nil {
 			return fmt.Errorf("%w: %s: %w", errBadInput, display, err)
 		}

@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"compress/gzip"
 	"fmt"
 	"io"
 	"math/rand/v2"
@@ -184,4 +185,39 @@ func TestLineArena(t *testing.T) {
 	long := bytes.Repeat([]byte("z"), arenaBlock/16+1)
 	c := a.copy(long)
 	require.Equal(t, long, c)
+}
+
+// TestGzipInput: gzipped JSON Lines (here on stdin) give what the plain
+// lines give; a damaged stream is bad input (exit code 1), reported at the
+// line where reading stopped.
+func TestGzipInput(t *testing.T) {
+	var lines strings.Builder
+	for i := range 3000 {
+		fmt.Fprintf(&lines, `{"id":"a%d","text":"article %d: %s"}`+"\n", i, i%700, strings.Repeat("the delegation visited Tehran ", 1+i%7))
+	}
+	var gz bytes.Buffer
+	zw := gzip.NewWriter(&gz)
+	zw.Write([]byte(lines.String()))
+	zw.Close()
+
+	code, want, errs := runCLI(t, lines.String(), "dedup")
+	require.Equal(t, 0, code, errs)
+	code, got, errs := runCLI(t, gz.String(), "dedup")
+	require.Equal(t, 0, code, errs)
+	assert.Equal(t, want, got)
+
+	b := gz.Bytes()
+	for name, tc := range map[string]struct {
+		gz  []byte
+		msg string
+	}{
+		"truncated":    {b[:len(b)/2], "unexpected EOF"},
+		"bad checksum": {append(append([]byte{}, b[:len(b)-8]...), 0, 0, 0, 0, 0, 0, 0, 0), "invalid checksum"},
+	} {
+		code, out, errs := runCLI(t, string(tc.gz), "dedup")
+		assert.Equal(t, exitInput, code, name)
+		assert.Contains(t, errs, tc.msg, name)
+		assert.Regexp(t, `<stdin>:\d+: `, errs, name)
+		assert.Empty(t, out, name)
+	}
 }
