@@ -86,7 +86,7 @@ func (z *Reader) Read(p []byte) (int, error) {
 func (z *Reader) Close() error { return nil }
 
 // fill makes at least 8 bytes available at in[ip:], reading from src, or
-// appending zeros once it has ended (see consumed).
+// appending zeros once it has ended (see overrun).
 func (z *Reader) fill() error {
 	for len(z.in)-z.ip < 8 {
 		if !z.srcOK {
@@ -154,6 +154,22 @@ func (z *Reader) alignedByte() (byte, error) {
 	return byte(v), err
 }
 
+// alignedBytes fills b with the next bytes of a byte-aligned bit buffer;
+// it is io.ErrUnexpectedEOF if src does not hold them all.
+func (z *Reader) alignedBytes(b []byte) error {
+	for i := range b {
+		v, err := z.alignedByte()
+		if err != nil {
+			return err
+		}
+		b[i] = v
+	}
+	if z.overrun() {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+
 // align drops the bits up to the next byte boundary.
 func (z *Reader) align() {
 	z.bits >>= z.nbits & 7
@@ -173,15 +189,8 @@ func (z *Reader) header(first bool) error {
 		}
 	}
 	var h [10]byte
-	for i := range h {
-		b, err := z.alignedByte()
-		if err != nil {
-			return err
-		}
-		h[i] = b
-	}
-	if z.overrun() {
-		return io.ErrUnexpectedEOF
+	if err := z.alignedBytes(h[:]); err != nil {
+		return err
 	}
 	if h[0] != 0x1f || h[1] != 0x8b || h[2] != 8 {
 		return ErrHeader
@@ -279,15 +288,8 @@ func (z *Reader) decode() {
 func (z *Reader) trailer() error {
 	z.align()
 	var t [8]byte
-	for i := range t {
-		b, err := z.alignedByte()
-		if err != nil {
-			return err
-		}
-		t[i] = b
-	}
-	if z.overrun() {
-		return io.ErrUnexpectedEOF
+	if err := z.alignedBytes(t[:]); err != nil {
+		return err
 	}
 	if binary.LittleEndian.Uint32(t[:]) != z.crc || binary.LittleEndian.Uint32(t[4:]) != z.size {
 		return ErrChecksum
