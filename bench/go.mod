@@ -7,6 +7,7 @@ replace github.com/storyclust/storyclust => ../
 require (
 	github.com/dgryski/go-minhash v0.0.0-20170608043002-7fe510aff544
 	github.com/ekzhu/minhash-lsh v0.0.0-20171225071031-5c06ee8586a1
+	github.com/klauspost/compress v1.19.2
 	github.com/storyclust/storyclust v0.0.0-00010101000000-000000000000
 )
 
