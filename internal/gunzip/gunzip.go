@@ -49,8 +49,7 @@ type Reader struct {
 }
 
 const (
-	stateHeader  = iota // a member's header is next
-	stateBlock          // a block's header is next
+	stateBlock   = iota // a block's header is next
 	stateCodes          // in a compressed block
 	stateStored         // in a stored block
 	stateTrailer        // the member's trailer is next
@@ -264,24 +263,17 @@ func (z *Reader) decode() {
 	if z.overrun() && err == nil {
 		err = io.ErrUnexpectedEOF
 	}
-	if err != nil && err != io.EOF {
-		z.op = start // which may come of the zeros after the end of src
-	}
-	if z.op > start {
-		z.crc = crc32.Update(z.crc, crc32.IEEETable, z.out[start:z.op])
-		z.size += uint32(z.op - start)
-	}
-	if err == nil && z.state == stateTrailer {
-		err = z.trailer()
-	}
 	if err != nil {
-		if err == io.EOF {
-			if z.state != stateEnd {
-				err = io.ErrUnexpectedEOF
-			}
-		}
-		z.err = err
+		// What this call decoded may come of the zeros after the end of
+		// src: none of it is read.
+		z.op = start
 	}
+	z.crc = crc32.Update(z.crc, crc32.IEEETable, z.out[start:z.op])
+	z.size += uint32(z.op - start)
+	if err == nil && z.state == stateTrailer {
+		err = z.trailer() // io.EOF after the last member
+	}
+	z.err = err
 }
 
 // trailer checks a member's trailer and reads the next member's header.
