@@ -4,8 +4,10 @@
 // time, decodes a literal or a length with one table lookup of 11 bits (a
 // second for the rare longer codes), and copies matches eight bytes at a
 // time. On the AllSides file (48 MB of gzip, 128 MB of JSON Lines), one
-// core: 282 ms, against 505 ms for klauspost/compress v1.19.2 and 630 ms
-// for compress/gzip (BenchmarkReader). Decompression was a fifth of
+// core: 285-290 ms, against 512-520 ms for klauspost/compress v1.19.2 and
+// 634-645 ms for compress/gzip (BenchmarkDecompress in the bench module,
+// which also checks that the three agree; BenchmarkReader here compares
+// with compress/gzip alone). Decompression was a fifth of
 // `storyclust dedup` on one core, on the goroutine that reads, which the
 // others wait for.
 //
