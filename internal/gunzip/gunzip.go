@@ -111,10 +111,14 @@ func (z *Reader) fill() error {
 	return nil
 }
 
-// overrun reports whether more bits were consumed than src held.
-func (z *Reader) overrun() bool {
-	return z.ip-int(z.nbits>>3) > len(z.in)-z.pad
+// left returns the bytes of src not consumed yet, those in the bit buffer
+// included: negative when zeros after its end were (see fill).
+func (z *Reader) left() int {
+	return len(z.in) - z.pad - z.ip + int(z.nbits>>3)
 }
+
+// overrun reports whether more bits were consumed than src held.
+func (z *Reader) overrun() bool { return z.left() < 0 }
 
 // refill tops the bit buffer up to at least 56 bits; fill must have made 8
 // bytes available.
@@ -147,21 +151,15 @@ func (z *Reader) take(n uint) (uint32, error) {
 	return v, nil
 }
 
-// alignedByte returns the next byte of a byte-aligned bit buffer.
-func (z *Reader) alignedByte() (byte, error) {
-	v, err := z.take(8)
-	return byte(v), err
-}
-
 // alignedBytes fills b with the next bytes of a byte-aligned bit buffer;
 // it is io.ErrUnexpectedEOF if src does not hold them all.
 func (z *Reader) alignedBytes(b []byte) error {
 	for i := range b {
-		v, err := z.alignedByte()
+		v, err := z.take(8)
 		if err != nil {
 			return err
 		}
-		b[i] = v
+		b[i] = byte(v)
 	}
 	if z.overrun() {
 		return io.ErrUnexpectedEOF
@@ -183,7 +181,7 @@ func (z *Reader) header(first bool) error {
 		if err := z.fill(); err != nil {
 			return err
 		}
-		if int(z.nbits>>3)+len(z.in)-z.pad-z.ip <= 0 {
+		if z.left() == 0 {
 			return io.EOF
 		}
 	}
@@ -195,13 +193,11 @@ func (z *Reader) header(first bool) error {
 		return ErrHeader
 	}
 	crc := crc32.Update(0, crc32.IEEETable, h[:])
+	var b [2]byte
 	next := func() (byte, error) {
-		b, err := z.alignedByte()
-		if err == nil && z.overrun() {
-			err = io.ErrUnexpectedEOF
-		}
-		crc = crc32.Update(crc, crc32.IEEETable, []byte{b})
-		return b, err
+		err := z.alignedBytes(b[:1])
+		crc = crc32.Update(crc, crc32.IEEETable, b[:1])
+		return b[0], err
 	}
 	flg := h[3]
 	if flg&4 != 0 { // FEXTRA
@@ -234,14 +230,10 @@ func (z *Reader) header(first bool) error {
 		}
 	}
 	if flg&2 != 0 { // FHCRC: the low 16 bits of the header's CRC-32
-		v, err := z.take(16)
-		if err != nil {
+		if err := z.alignedBytes(b[:]); err != nil {
 			return err
 		}
-		if z.overrun() {
-			return io.ErrUnexpectedEOF
-		}
-		if uint16(v) != uint16(crc) {
+		if binary.LittleEndian.Uint16(b[:]) != uint16(crc) {
 			return ErrHeader
 		}
 	}

@@ -37,8 +37,8 @@ var (
 	clOrder = [19]uint8{16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15}
 )
 
-// litEntry and distEntry are the entries of the symbols, but for the code
-// length.
+// litEntry and distEntry are the table entries of the symbols, without
+// the code length (which build adds).
 func litEntry(sym int) uint32 {
 	switch {
 	case sym < 256:
@@ -260,6 +260,8 @@ func (z *Reader) codes() error {
 	bits, nbits := z.bits, z.nbits
 	in, ip := z.in, z.ip
 	lit, dist := &z.lit, &z.dist
+	// Each exit stores the state back in z. (One exit after a break, or a
+	// deferred store, measured 2-4% slower on the AllSides file.)
 	for op < window+chunk {
 		if len(in)-ip < 8 {
 			z.bits, z.nbits, z.ip, z.op = bits, nbits, ip, op
